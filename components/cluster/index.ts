@@ -1,0 +1,122 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { SecretValue } from "../../stacks/config/model";
+import type { Host, KubeadmConfig, Site } from "../../stacks/config/schema";
+import { RemoteCommand } from "../remote/command";
+import { GeneratedSecret } from "../secrets/generated";
+import { endpointAddress, renderInit, renderJoin, type RenderOptions } from "./kubeadm";
+import { renderHaproxy, renderKeepalived } from "./loadbalancer";
+import * as scripts from "./scripts";
+
+export * from "./kubeadm";
+export * from "./loadbalancer";
+
+export interface ControlPlaneArgs {
+    /** Validated kubeadm section of the model. */
+    config: KubeadmConfig;
+    /** Site the cluster belongs to (cluster name, VRRP id). */
+    site: Site;
+    /** SSH key for every host; handled as a secret end to end. */
+    sshPrivateKey: SecretValue | pulumi.Output<string>;
+    /** Extra kubelet flags and apiserver flags/files (e.g. the Keystone webhook). @default none */
+    extras?: RenderOptions;
+    /** Rotate the bootstrap token and certificate key by changing this. @default "" */
+    credentialRotation?: string;
+}
+
+/**
+ * An HA Kubernetes control plane built with kubeadm over SSH: host preparation, the API endpoint (VIP with
+ * keepalived + HAProxy, or an external load balancer), init on the first master, control-plane joins one at a
+ * time (each adds an etcd member), worker joins, the CNI, and a readiness gate on every node.
+ */
+export class ControlPlane extends pulumi.ComponentResource {
+    /** Admin kubeconfig (secret). */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** `https://<endpoint>:<port>`. */
+    public readonly apiEndpoint: pulumi.Output<string>;
+    /** `sha256:<hex>` of the cluster CA public key, as joins pin it. */
+    public readonly caCertHash: pulumi.Output<string>;
+    /** Master and worker names. */
+    public readonly masters: pulumi.Output<string[]>;
+    public readonly workers: pulumi.Output<string[]>;
+
+    constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("osk:cluster:ControlPlane", name, {}, opts);
+        const cp = args.config;
+        const extras = args.extras ?? {};
+        const files = extras.apiServer?.files ?? {};
+        const privateKey = pulumi.secret(
+            pulumi.Output.isInstance(args.sshPrivateKey) ? args.sshPrivateKey : (args.sshPrivateKey as SecretValue).reveal(),
+        );
+        const connection = (h: Host) => ({
+            host: h.address,
+            port: cp.ssh.port,
+            user: cp.ssh.user,
+            ...(cp.ssh.jumpHost ? { jumpHost: { host: cp.ssh.jumpHost.address, port: cp.ssh.jumpHost.port, user: cp.ssh.jumpHost.user } } : {}),
+        });
+        const step = (role: string, host: Host, a: Omit<ConstructorParameters<typeof RemoteCommand>[1], "connection" | "privateKey">, deps: pulumi.Resource[]) =>
+            new RemoteCommand(`${name}-${role}-${host.name}`, { connection: connection(host), privateKey, ...a }, { parent: this, dependsOn: deps });
+
+        const token = new GeneratedSecret(`${name}-bootstrap-token`, { format: "bootstrapToken", rotation: args.credentialRotation }, { parent: this });
+        const certKey = new GeneratedSecret(`${name}-certificate-key`, { format: "hex", length: 64, rotation: args.credentialRotation }, { parent: this });
+        const joinSecrets = { OSK_BOOTSTRAP_TOKEN: token.value, OSK_CERTIFICATE_KEY: certKey.value };
+
+        const hosts = [...cp.masters, ...cp.workers];
+        const prepared = new Map(hosts.map((h) => [h.name, step("prepare", h, { create: scripts.prepareScript(cp) }, [])]));
+
+        const [first, ...others] = cp.masters;
+        const lb =
+            cp.endpoint.type === "vip"
+                ? cp.masters.map((m) =>
+                      step("loadbalancer", m, { create: scripts.loadBalancerScript(renderHaproxy(cp), renderKeepalived(cp, args.site, m)) }, [prepared.get(m.name)!]),
+                  )
+                : [];
+
+        const init = step(
+            "init",
+            first,
+            {
+                create: scripts.initScript(renderInit(cp, args.site, extras), files),
+                delete: scripts.resetScript(),
+                secretEnvironment: joinSecrets,
+                captureStdout: "plain",
+            },
+            [prepared.get(first.name)!, ...lb],
+        );
+        this.caCertHash = init.stdout.apply((s) => s.trim().split("\n").pop() ?? "");
+        const secretsWithHash = { ...joinSecrets, OSK_CA_CERT_HASH: this.caCertHash };
+
+        // Control-plane joins go one at a time: each adds an etcd member, and etcd wants one change at a time.
+        const joins: pulumi.Resource[] = [];
+        let previous: pulumi.Resource = init;
+        const join = (h: Host, role: "master" | "worker", after: pulumi.Resource) => {
+            const joined = step(
+                "join",
+                h,
+                { create: scripts.joinScript(renderJoin(cp, h, role, extras), role === "master" ? files : {}), delete: scripts.resetScript(), secretEnvironment: secretsWithHash },
+                [prepared.get(h.name)!, after],
+            );
+            // Leaving the inventory drains the node and removes its etcd member before the node is reset.
+            step("remove", { name: h.name, address: first.address }, { create: "true\n", delete: scripts.removeNodeScript(h, role) }, [joined]);
+            joins.push(joined);
+            return joined;
+        };
+        for (const m of others) previous = join(m, "master", previous);
+        for (const w of cp.workers) join(w, "worker", previous);
+
+        const cni = step("cni", first, { create: scripts.cniScript(cp) }, [init, ...joins]);
+        const ready = step("ready", first, { create: scripts.waitReadyScript(hosts.map((h) => h.name)) }, [cni]);
+        const admin = step("kubeconfig", first, { create: scripts.kubeconfigScript(), captureStdout: "secret", triggers: [hosts.map((h) => h.name)] }, [ready]);
+
+        this.kubeconfig = pulumi.secret(admin.stdout);
+        this.apiEndpoint = pulumi.output(`https://${endpointAddress(cp)}`);
+        this.masters = pulumi.output(cp.masters.map((m) => m.name));
+        this.workers = pulumi.output(cp.workers.map((w) => w.name));
+        this.registerOutputs({
+            kubeconfig: this.kubeconfig,
+            apiEndpoint: this.apiEndpoint,
+            caCertHash: this.caCertHash,
+            masters: this.masters,
+            workers: this.workers,
+        });
+    }
+}

@@ -1,0 +1,103 @@
+// A remote shell step as a resource: runs a script over SSH on create (and again when its script or triggers
+// change), and an optional script on delete. A dynamic provider, so it needs no provider plugin.
+import * as pulumi from "@pulumi/pulumi";
+import { runRemote, type Connection } from "./ssh";
+
+export type { Connection } from "./ssh";
+
+export interface RemoteCommandArgs {
+    /** Where to run: host, port, user, optional jump host. */
+    connection: pulumi.Input<Omit<Connection, "privateKey">>;
+    /** SSH private key; stored encrypted in state. */
+    privateKey: pulumi.Input<string>;
+    /** Script run on create and whenever it or `triggers` change. Must be safe to run again. */
+    create: pulumi.Input<string>;
+    /** Script run when the resource is deleted (scale-down, destroy). @default none */
+    delete?: pulumi.Input<string>;
+    /** Plain environment for the scripts, shown in diffs. @default {} */
+    environment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Secret environment for the scripts (tokens, keys). Kept encrypted in state, never on a command line. @default {} */
+    secretEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Values whose change re-runs `create`. @default [] */
+    triggers?: pulumi.Input<unknown[]>;
+    /** Keep stdout as an output: `plain`, `secret` (it carries tokens or kubeconfigs) or not at all. @default "none" */
+    captureStdout?: "none" | "plain" | "secret";
+}
+
+interface State {
+    connection: Omit<Connection, "privateKey">;
+    privateKey: string;
+    create: string;
+    delete?: string;
+    environment?: Record<string, string>;
+    secretEnvironment?: Record<string, string>;
+    triggers?: unknown[];
+    stdout?: string;
+}
+
+/** Renders the exports that precede a script; values are single-quoted so nothing in them expands. */
+export function renderEnvironment(env: Record<string, string> | undefined): string {
+    return Object.entries(env ?? {})
+        .map(([k, v]) => {
+            if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid environment variable name "${k}"`);
+            return `export ${k}='${v.replace(/'/g, `'"'"'`)}'`;
+        })
+        .join("\n");
+}
+
+/** What changed between two states: `create` or `triggers` mean a re-run (replace); the rest update in place. */
+export function diffState(olds: State, news: State): pulumi.dynamic.DiffResult {
+    const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+    const replaces = (["create", "triggers", "environment", "secretEnvironment"] as const).filter((k) => !same(olds[k], news[k]));
+    const updates = (["connection", "privateKey", "delete"] as const).filter((k) => !same(olds[k], news[k]));
+    return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+async function execute(state: State, script: string, what: string): Promise<string> {
+    const full = [renderEnvironment(state.environment), renderEnvironment(state.secretEnvironment), script].join("\n");
+    const result = await runRemote({ ...state.connection, privateKey: state.privateKey }, full);
+    if (result.exitCode !== 0) {
+        // stderr only: stdout may carry tokens. Scripts keep secrets off stderr.
+        const tail = result.stderr.trim().split("\n").slice(-15).join("\n");
+        throw new Error(`${what} on ${state.connection.host} exited with ${result.exitCode}:\n${tail}`);
+    }
+    return result.stdout;
+}
+
+const provider: pulumi.dynamic.ResourceProvider = {
+    async diff(_id: string, olds: State, news: State) {
+        return diffState(olds, news);
+    },
+    async create(inputs: State & { captureStdout?: string }) {
+        const stdout = await execute(inputs, inputs.create, "create");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const id = (require("crypto") as typeof import("crypto")).randomBytes(8).toString("hex");
+        return { id, outs: { ...inputs, stdout: inputs.captureStdout === "none" ? "" : stdout } };
+    },
+    async update(_id: string, _olds: State, news: State) {
+        return { outs: { ...news, stdout: _olds.stdout ?? "" } };
+    },
+    async delete(_id: string, props: State) {
+        if (props.delete) await execute(props, props.delete, "delete");
+    },
+};
+
+/** One guarded remote step. `stdout` is empty unless captured; a `secret` capture stays encrypted. */
+export class RemoteCommand extends pulumi.dynamic.Resource {
+    // `declare`: a class field would overwrite what the base constructor set.
+    declare public readonly stdout: pulumi.Output<string>;
+
+    constructor(name: string, args: RemoteCommandArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            provider,
+            name,
+            { ...args, captureStdout: args.captureStdout ?? "none", stdout: undefined },
+            {
+                ...opts,
+                additionalSecretOutputs: [...(args.captureStdout === "secret" ? ["stdout"] : []), "secretEnvironment", "privateKey"],
+            },
+            "remote",
+            "Command",
+        );
+    }
+}

@@ -1,0 +1,66 @@
+// Wires the validated model into components, top to bottom as DESIGN.md draws the graph.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ControlPlane } from "../components/cluster";
+import { NodeRoles } from "../components/noderoles";
+import type { Model } from "./config/model";
+import type { StackOutputs } from "./outputs";
+
+/** Access to the site cluster, whichever way it came to be. */
+interface SiteCluster {
+    kubeconfig: pulumi.Output<string>;
+    apiEndpoint: pulumi.Output<string>;
+    masters: string[];
+    workers: string[];
+    /** What must exist before anything talks to the cluster. */
+    ready: pulumi.Resource[];
+}
+
+function siteCluster(model: Model): SiteCluster {
+    const cp = model.controlPlane;
+    if (cp.mode === "existing") {
+        // Validation guarantees the secret is there in this mode.
+        const kubeconfig = pulumi.secret(model.secrets.kubeconfig!.reveal());
+        return {
+            kubeconfig,
+            apiEndpoint: kubeconfig.apply(serverOf),
+            masters: [],
+            workers: [...cp.nodes],
+            ready: [],
+        };
+    }
+    const plane = new ControlPlane("cluster", { config: cp, site: model.site, sshPrivateKey: model.secrets.sshPrivateKey! });
+    return {
+        kubeconfig: plane.kubeconfig,
+        apiEndpoint: plane.apiEndpoint,
+        masters: cp.masters.map((h) => h.name),
+        workers: cp.workers.map((h) => h.name),
+        ready: [plane],
+    };
+}
+
+/** The API server URL in a kubeconfig's current context (first cluster as fallback). */
+export function serverOf(kubeconfig: string): string {
+    const match = /server:\s*["']?([^\s"']+)/.exec(kubeconfig);
+    return match ? match[1] : "";
+}
+
+export function buildStack(model: Model): StackOutputs {
+    const cluster = siteCluster(model);
+    const provider = new k8s.Provider("site-k8s", {
+        kubeconfig: cluster.kubeconfig,
+        // Helm hooks and long-running Jobs are awaited explicitly by the components.
+        enableServerSideApply: true,
+    });
+    const roles = new NodeRoles("roles", { roles: model.nodeRoles, provider, dependsOn: cluster.ready });
+    return {
+        site: model.site.name,
+        profile: model.site.profile,
+        region: model.site.region,
+        kubeconfig: pulumi.secret(cluster.kubeconfig),
+        apiEndpoint: cluster.apiEndpoint,
+        masters: cluster.masters,
+        workers: cluster.workers,
+        nodeLabels: roles.labels,
+    };
+}

@@ -1,0 +1,14 @@
+// Program entry (Pulumi.yaml `main`). Validate first: a bad configuration fails here, before any resource.
+import { buildStack } from "./compose";
+import { loadModel } from "./config/load";
+
+const outputs = buildStack(loadModel());
+
+export const site = outputs.site;
+export const profile = outputs.profile;
+export const region = outputs.region;
+export const kubeconfig = outputs.kubeconfig;
+export const apiEndpoint = outputs.apiEndpoint;
+export const masters = outputs.masters;
+export const workers = outputs.workers;
+export const nodeLabels = outputs.nodeLabels;

@@ -1,0 +1,22 @@
+// The stack outputs other teams consume through StackReference. docs/outputs.md documents each one;
+// renaming or retyping a field is a breaking change for them.
+import type * as pulumi from "@pulumi/pulumi";
+
+export interface StackOutputs {
+    /** Site name from `osk:site.name`. */
+    site: string;
+    /** `dev` or `prod`. */
+    profile: string;
+    /** OpenStack region name. */
+    region: string;
+    /** Admin kubeconfig of the site cluster. Secret. */
+    kubeconfig: pulumi.Output<string>;
+    /** `https://host:port` every client uses for the Kubernetes API. */
+    apiEndpoint: pulumi.Output<string>;
+    /** Master node names. */
+    masters: string[];
+    /** Worker node names. */
+    workers: string[];
+    /** Labels OSK applied, per node name. */
+    nodeLabels: pulumi.Output<Record<string, Record<string, string>>>;
+}

@@ -1,0 +1,84 @@
+// Tier 2: the real Pulumi CLI, language host and providers, offline, previewing every committed stack.
+import { strict as assert } from "assert";
+import { readFileSync, writeFileSync } from "fs";
+import { join } from "path";
+import { createWorkspace, parsePreview, previewSecrets, pulumiRun, type Workspace } from "../../tools/engine/workspace";
+
+const STACKS = ["dev", "prod"];
+
+/** Resource types each stack must plan, with at least these counts. */
+const EXPECTED: Record<string, Record<string, number>> = {
+    dev: { "kubernetes:core/v1:NodePatch": 1, "pulumi-nodejs:dynamic/remote:Command": 6, "osk:cluster:ControlPlane": 1 },
+    // prod: 9 hosts prepared, 3 load balancers, 1 init, 8 joins each with its removal step, CNI, readiness, kubeconfig.
+    prod: { "kubernetes:core/v1:NodePatch": 6, "pulumi-nodejs:dynamic/remote:Command": 9 + 3 + 1 + 8 * 2 + 3, "osk:cluster:ControlPlane": 1 },
+};
+
+function typeOf(urn: string): string {
+    const parts = urn.split("::");
+    const chain = parts[2] ?? "";
+    return chain.split("$").pop() ?? "";
+}
+
+for (const stack of STACKS) {
+    describe(`pulumi preview of the ${stack} stack (real engine, offline)`, () => {
+        let ws: Workspace;
+        let secrets: Record<string, string>;
+        let out: Awaited<ReturnType<typeof pulumiRun>>;
+
+        before(async () => {
+            secrets = previewSecrets(stack);
+            ws = createWorkspace(stack, secrets);
+            out = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", stack]);
+        });
+        after(() => ws?.dispose());
+
+        it("succeeds", () => {
+            assert.equal(out.code, 0, `${out.stderr}\n${out.stdout.slice(0, 4000)}`);
+        });
+
+        it("raises no warning or error", () => {
+            const summary = parsePreview(out.stdout);
+            const noisy = summary.diagnostics.filter((d) => !["info", "debug", "info#err"].includes(d.severity));
+            assert.deepEqual(noisy, []);
+            assert.doesNotMatch(out.stderr, /warning:/i);
+        });
+
+        it("plans the stack's resources", () => {
+            const summary = parsePreview(out.stdout);
+            const counts: Record<string, number> = {};
+            for (const s of summary.steps) counts[typeOf(s.urn)] = (counts[typeOf(s.urn)] ?? 0) + 1;
+            for (const [type, n] of Object.entries(EXPECTED[stack])) {
+                assert.equal(counts[type], n, `${type}: planned ${counts[type] ?? 0}, expected ${n}`);
+            }
+            assert.ok(summary.changes.create > 0);
+        });
+
+        it("prints no secret", () => {
+            for (const s of Object.values(secrets)) {
+                const needle = s.split("\n")[1] ?? s;
+                assert.ok(!out.stdout.includes(needle) && !out.stderr.includes(needle));
+            }
+        });
+    });
+}
+
+describe("pulumi preview of an invalid stack (real engine)", () => {
+    it("fails before any resource, naming each bad key", async () => {
+        const secrets = previewSecrets("dev");
+        const ws = createWorkspace("dev", secrets);
+        try {
+            const file = join(ws.dir, "Pulumi.dev.yaml");
+            writeFileSync(file, readFileSync(file, "utf8").replace("profile: dev", "profile: staging").replace("compute: [aio-1]", "compute: [ghost]"));
+            const out = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", "dev"]);
+            assert.notEqual(out.code, 0);
+            const text = out.stdout + out.stderr;
+            assert.match(text, /osk:site\.profile: has a value that is not allowed; allowed: "dev", "prod"/);
+            assert.match(text, /osk:nodeRoles\.compute\[0\]: node "ghost" is not in the inventory/);
+            const summary = parsePreview(out.stdout);
+            const planned = summary.steps.filter((s) => !s.urn.includes("pulumi:pulumi:Stack"));
+            assert.deepEqual(planned, []);
+        } finally {
+            ws.dispose();
+        }
+    });
+});

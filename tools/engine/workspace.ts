@@ -1,0 +1,178 @@
+// Runs the real Pulumi engine offline against a throwaway copy of the project: a local file backend, the
+// passphrase secrets provider, the plugins tools/toolchain.sh built, and nothing that reaches a network.
+// Used by the engine test tier, the benchmarks and `./osk preview`.
+import { spawn, spawnSync } from "child_process";
+import { generateKeyPairSync, randomBytes } from "crypto";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+
+export const ROOT = join(__dirname, "..", "..");
+
+/** The engine's environment, as tools/toolchain.sh prints it (built on first use). */
+export function engineEnv(): Record<string, string> {
+    const res = spawnSync("bash", [join(ROOT, "tools", "toolchain.sh"), "--env"], { encoding: "utf8" });
+    if (res.status !== 0) {
+        throw new Error(`the offline engine is not built: ${res.stderr.trim()}\nrun: bash tools/toolchain.sh`);
+    }
+    const env: Record<string, string> = {};
+    for (const line of res.stdout.split("\n")) {
+        const m = /^export ([A-Z_]+)="(.*)"$/.exec(line.trim());
+        if (m) env[m[1]] = m[2].replace(/\$PATH/g, process.env.PATH ?? "");
+    }
+    return env;
+}
+
+export interface Workspace {
+    /** Project directory the engine runs in. */
+    dir: string;
+    stack: string;
+    env: NodeJS.ProcessEnv;
+    /** Removes the project copy and its backend. */
+    dispose(): void;
+}
+
+export interface RunOutput {
+    code: number;
+    stdout: string;
+    stderr: string;
+    /** Wall time in milliseconds. */
+    ms: number;
+    /** Peak resident memory of the whole process tree (CLI, language host, node, providers), in KiB. */
+    peakRssKb: number;
+}
+
+/** A throwaway SSH key in OpenSSH PEM form, for stacks that need one to preview. */
+export function throwawaySshKey(): string {
+    const { privateKey } = generateKeyPairSync("ed25519");
+    return privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+}
+
+/**
+ * A copy of the project for one stack: sources linked, the stack file copied, a fresh file backend and
+ * passphrase, and the given secrets set with `pulumi config set --secret`.
+ */
+export function createWorkspace(stack: string, secrets: Record<string, string> = {}, source = ROOT): Workspace {
+    const base = mkdtempSync(join(tmpdir(), `osk-engine-${stack}-`));
+    const dir = join(base, "project");
+    const backend = join(base, "backend");
+    mkdirSync(dir);
+    mkdirSync(backend);
+    for (const entry of readdirSync(source)) {
+        if (entry.startsWith("Pulumi.") || entry.startsWith(".") || entry === "test") continue;
+        symlinkSync(join(source, entry), join(dir, entry));
+    }
+    copyFileSync(join(source, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+    if (existsSync(join(source, `Pulumi.${stack}.yaml`))) copyFileSync(join(source, `Pulumi.${stack}.yaml`), join(dir, `Pulumi.${stack}.yaml`));
+    const passphraseFile = join(base, "passphrase");
+    writeFileSync(passphraseFile, randomBytes(24).toString("hex"), { mode: 0o600 });
+    const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...engineEnv(),
+        PULUMI_BACKEND_URL: `file://${backend}`,
+        PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile,
+        PULUMI_CONFIG_PASSPHRASE: undefined,
+        PULUMI_SKIP_CONFIRMATIONS: "true",
+        NO_COLOR: "1",
+    };
+    const ws: Workspace = { dir, stack, env, dispose: () => rmSync(base, { recursive: true, force: true }) };
+    check(pulumiSync(ws, ["stack", "init", stack, "--secrets-provider", "passphrase", "--non-interactive"]));
+    for (const [key, value] of Object.entries(secrets)) {
+        // The value goes in on stdin, never on a command line.
+        check(pulumiSync(ws, ["config", "set", "--secret", `osk:${key}`, "--stack", stack], value));
+    }
+    return ws;
+}
+
+function check(out: { code: number; stderr: string; stdout: string }): void {
+    if (out.code !== 0) throw new Error(`pulumi failed (${out.code}):\n${out.stderr || out.stdout}`);
+}
+
+/** A short pulumi command, synchronously. */
+export function pulumiSync(ws: Workspace, args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+    const res = spawnSync("pulumi", args, { cwd: ws.dir, env: ws.env, input, encoding: "utf8" });
+    return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+}
+
+function treeRssKb(root: number): number {
+    // Sum RSS over the process and all its descendants, read from /proc.
+    const children = new Map<number, number[]>();
+    const rss = new Map<number, number>();
+    for (const entry of readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+            const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            const ppid = Number(fields[1]);
+            const pid = Number(entry);
+            (children.get(ppid) ?? children.set(ppid, []).get(ppid)!).push(pid);
+            const status = readFileSync(`/proc/${entry}/status`, "utf8");
+            const m = /VmRSS:\s+(\d+)/.exec(status);
+            rss.set(pid, m ? Number(m[1]) : 0);
+        } catch {
+            // the process ended while we looked
+        }
+    }
+    let total = 0;
+    const stack = [root];
+    while (stack.length) {
+        const pid = stack.pop()!;
+        total += rss.get(pid) ?? 0;
+        stack.push(...(children.get(pid) ?? []));
+    }
+    return total;
+}
+
+/** Runs a pulumi command, measuring wall time and the process tree's peak memory. */
+export function pulumiRun(ws: Workspace, args: string[]): Promise<RunOutput> {
+    return new Promise((resolve, reject) => {
+        const started = Date.now();
+        const child = spawn("pulumi", args, { cwd: ws.dir, env: ws.env });
+        let stdout = "";
+        let stderr = "";
+        let peak = 0;
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        const timer = setInterval(() => {
+            if (child.pid) peak = Math.max(peak, treeRssKb(child.pid));
+        }, 100);
+        child.on("error", (e) => {
+            clearInterval(timer);
+            reject(e);
+        });
+        child.on("close", (code) => {
+            clearInterval(timer);
+            resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started, peakRssKb: peak });
+        });
+    });
+}
+
+export interface PreviewSummary {
+    /** Resource counts per operation (create, same, update, ...). */
+    changes: Record<string, number>;
+    /** Diagnostics the program or providers raised, with severity. */
+    diagnostics: { severity: string; message: string; urn?: string }[];
+    steps: { op: string; urn: string; type?: string }[];
+}
+
+/** Parses `pulumi preview --json`. */
+export function parsePreview(stdout: string): PreviewSummary {
+    const doc = JSON.parse(stdout) as {
+        changeSummary?: Record<string, number>;
+        diagnostics?: { severity: string; message: string; urn?: string }[];
+        steps?: { op: string; urn: string; newState?: { type?: string } }[];
+    };
+    return {
+        changes: doc.changeSummary ?? {},
+        diagnostics: doc.diagnostics ?? [],
+        steps: (doc.steps ?? []).map((s) => ({ op: s.op, urn: s.urn, type: s.newState?.type })),
+    };
+}
+
+/** Secrets a committed stack needs to preview, freshly generated and thrown away. */
+export function previewSecrets(stack: string, source = ROOT): Record<string, string> {
+    const text = readFileSync(join(source, `Pulumi.${stack}.yaml`), "utf8");
+    const secrets: Record<string, string> = {};
+    if (/mode:\s*kubeadm/.test(text)) secrets.sshPrivateKey = throwawaySshKey();
+    return secrets;
+}
