@@ -59,7 +59,7 @@ EOF
 }
 
 if [ "$mode" = --env ]; then
-  for f in "$node_dir/bin/node" "$cli_dir/bin/pulumi" "$cli_dir/bin/pulumi-language-nodejs" "$k8s_dir/pulumi-resource-kubernetes"; do
+  for f in "$node_dir/bin/node" "$cli_dir/bin/pulumi" "$cli_dir/bin/pulumi-language-nodejs" "$cli_dir/bin/pulumi-resource-pulumi-nodejs" "$k8s_dir/pulumi-resource-kubernetes"; do
     [ -x "$f" ] || die "missing $f: run tools/toolchain.sh first"
   done
   print_env; exit 0
@@ -142,6 +142,14 @@ else
   timed build_k8s
   rm -rf "$k8s_dir"; mv "$k8s_dir.tmp" "$k8s_dir"
 fi
+
+# --- the SDK's launcher scripts: the dynamic provider and the policy analyzer run in node through these -------
+# They ship in the npm package; the official CLI distribution carries them next to the binary, so do we.
+for script in pulumi-resource-pulumi-nodejs pulumi-analyzer-policy; do
+  src_script=$repo/node_modules/@pulumi/pulumi/$script
+  [ -f "$src_script" ] || die "$src_script is missing: run npm ci first"
+  cmp -s "$src_script" "$cli_dir/bin/$script" 2>/dev/null || install -m 0755 "$src_script" "$cli_dir/bin/$script"
+done
 
 # --- plugins: install the providers at their exact versions, so the engine never looks elsewhere ------------
 eval "$(print_env)"

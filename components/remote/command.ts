@@ -91,7 +91,14 @@ export class RemoteCommand extends pulumi.dynamic.Resource {
         super(
             provider,
             name,
-            { ...args, captureStdout: args.captureStdout ?? "none", stdout: undefined },
+            {
+                ...args,
+                // Wrapped here so the secrecy holds whatever the caller passed.
+                privateKey: pulumi.secret(args.privateKey),
+                secretEnvironment: pulumi.secret(args.secretEnvironment ?? {}),
+                captureStdout: args.captureStdout ?? "none",
+                stdout: undefined,
+            },
             {
                 ...opts,
                 additionalSecretOutputs: [...(args.captureStdout === "secret" ? ["stdout"] : []), "secretEnvironment", "privateKey"],

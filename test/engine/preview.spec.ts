@@ -71,10 +71,10 @@ describe("pulumi preview of an invalid stack (real engine)", () => {
             writeFileSync(file, readFileSync(file, "utf8").replace("profile: dev", "profile: staging").replace("compute: [aio-1]", "compute: [ghost]"));
             const out = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", "dev"]);
             assert.notEqual(out.code, 0);
-            const text = out.stdout + out.stderr;
+            const summary = parsePreview(out.stdout);
+            const text = summary.diagnostics.map((d) => d.message).join("\n");
             assert.match(text, /osk:site\.profile: has a value that is not allowed; allowed: "dev", "prod"/);
             assert.match(text, /osk:nodeRoles\.compute\[0\]: node "ghost" is not in the inventory/);
-            const summary = parsePreview(out.stdout);
             const planned = summary.steps.filter((s) => !s.urn.includes("pulumi:pulumi:Stack"));
             assert.deepEqual(planned, []);
         } finally {

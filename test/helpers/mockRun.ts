@@ -29,6 +29,17 @@ export function plainStrings(value: unknown): string[] {
     return [];
 }
 
+/** The value with every secret wrapper replaced by its plaintext. */
+export function unwrapSecrets(value: unknown): any {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) return unwrapSecrets(o.value);
+        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
 // Outstanding registrations finish before the result is read; the SDK exports this only from its settings module.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
@@ -109,7 +120,7 @@ export async function runStack(stack: string, opts: RunOptions = {}): Promise<Ru
                 resources.push({
                     type: args.type,
                     name: args.name,
-                    inputs: args.inputs,
+                    inputs: unwrapSecrets(args.inputs),
                     wire: wireByName.get(`${args.type}::${args.name}`) ?? {},
                     provider: args.provider,
                     custom: args.custom ?? true,

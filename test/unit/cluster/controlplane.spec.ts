@@ -1,0 +1,121 @@
+// The ControlPlane's resource graph under mocks: what runs where, in which order, and what a change re-runs.
+import { strict as assert } from "assert";
+import { plainStrings, runStack, type RunResult } from "../../helpers/mockRun";
+
+const CMD = "pulumi-nodejs:dynamic/remote:Command";
+
+function masters(n: number) {
+    return (v: Record<string, any>) => {
+        v.controlPlane.masters = Array.from({ length: n }, (_, i) => ({ name: `master-${i + 1}`, address: `10.30.0.${11 + i}` }));
+    };
+}
+
+function steps(run: RunResult): Map<string, { create: string; delete?: string; dependsOn: string[]; host: string }> {
+    return new Map(
+        run.ofType(CMD).map((r) => [r.name, { create: r.inputs.create, delete: r.inputs.delete, dependsOn: r.dependsOn, host: r.inputs.connection.host }]),
+    );
+}
+
+describe("ControlPlane resource graph (prod, 3 masters)", () => {
+    let run: RunResult;
+    before(async () => {
+        run = await runStack("prod");
+    });
+
+    it("prepares every host and puts the load balancer on every master", () => {
+        const s = steps(run);
+        for (const h of ["master-1", "master-2", "master-3", "ctl-1", "ctl-2", "ctl-3", "cmp-1", "cmp-2", "cmp-3"]) assert.ok(s.has(`cluster-prepare-${h}`), h);
+        for (const h of ["master-1", "master-2", "master-3"]) assert.deepEqual(s.get(`cluster-loadbalancer-${h}`)!.dependsOn, [`cluster-prepare-${h}`]);
+        assert.ok(!s.has("cluster-loadbalancer-ctl-1"));
+    });
+
+    it("inits on the first master after the endpoint is up", () => {
+        const init = steps(run).get("cluster-init-master-1")!;
+        assert.equal(init.host, "10.30.0.11");
+        assert.deepEqual(init.dependsOn.sort(), ["cluster-loadbalancer-master-1", "cluster-loadbalancer-master-2", "cluster-loadbalancer-master-3", "cluster-prepare-master-1"]);
+    });
+
+    it("joins masters one at a time after init, and workers after the last master", () => {
+        const s = steps(run);
+        assert.ok(s.get("cluster-join-master-2")!.dependsOn.includes("cluster-init-master-1"));
+        assert.ok(s.get("cluster-join-master-3")!.dependsOn.includes("cluster-join-master-2"));
+        for (const w of ["ctl-1", "cmp-3"]) {
+            assert.deepEqual(s.get(`cluster-join-${w}`)!.dependsOn, [`cluster-prepare-${w}`, "cluster-join-master-3"]);
+            assert.equal(s.get(`cluster-join-${w}`)!.host, w === "ctl-1" ? "10.30.1.11" : "10.30.2.13");
+        }
+    });
+
+    it("installs the CNI after every join, then waits for every node, then reads the kubeconfig", () => {
+        const s = steps(run);
+        const joins = [...s.keys()].filter((k) => k.startsWith("cluster-join-"));
+        assert.equal(joins.length, 8);
+        assert.deepEqual(s.get("cluster-cni-master-1")!.dependsOn.sort(), ["cluster-init-master-1", ...joins].sort());
+        assert.deepEqual(s.get("cluster-ready-master-1")!.dependsOn, ["cluster-cni-master-1"]);
+        assert.deepEqual(s.get("cluster-kubeconfig-master-1")!.dependsOn, ["cluster-ready-master-1"]);
+        for (const node of ["master-1", "ctl-2", "cmp-3"]) assert.match(s.get("cluster-ready-master-1")!.create, new RegExp(`\\b${node}\\b`));
+    });
+
+    it("labels nodes only once the whole control plane (all of the above) exists", () => {
+        for (const p of run.ofType("kubernetes:core/v1:NodePatch")) assert.deepEqual(p.dependsOn, ["cluster"]);
+        const children = run.resources.filter((r) => r.parent === "cluster").length;
+        assert.equal(children, run.ofType(CMD).length + 2);
+    });
+
+    it("keeps join tokens, the certificate key and the kubeconfig secret", () => {
+        const init = run.byName("cluster-init-master-1");
+        assert.deepEqual(Object.keys(init.inputs.secretEnvironment).sort(), ["OSK_BOOTSTRAP_TOKEN", "OSK_CERTIFICATE_KEY"]);
+        assert.deepEqual(plainStrings(init.wire.secretEnvironment), []);
+        assert.deepEqual(plainStrings(init.wire.privateKey), []);
+        const join = run.byName("cluster-join-cmp-1");
+        assert.deepEqual(plainStrings(join.wire.secretEnvironment), []);
+        const kc = run.byName("cluster-kubeconfig-master-1");
+        assert.equal(kc.inputs.captureStdout, "secret");
+        assert.ok(run.secretOutputs.has("kubeconfig"));
+        for (const g of run.ofType("pulumi-nodejs:dynamic/secrets:Generated")) assert.ok(["bootstrapToken", "hex"].includes(g.inputs.format));
+    });
+});
+
+describe("ControlPlane scaling 3 -> 5 -> 3 masters", () => {
+    let three: ReturnType<typeof steps>;
+    let five: ReturnType<typeof steps>;
+    before(async () => {
+        three = steps(await runStack("prod", { edit: masters(3) }));
+        five = steps(await runStack("prod", { edit: masters(5) }));
+    });
+
+    it("adds a prepare, load balancer, join and removal step for each new master, joined after the others", () => {
+        for (const h of ["master-4", "master-5"]) {
+            for (const role of ["prepare", "loadbalancer", "join", "remove"]) assert.ok(five.has(`cluster-${role}-${h}`) && !three.has(`cluster-${role}-${h}`), `${role}-${h}`);
+        }
+        assert.ok(five.get("cluster-join-master-4")!.dependsOn.includes("cluster-join-master-3"));
+        assert.ok(five.get("cluster-join-master-5")!.dependsOn.includes("cluster-join-master-4"));
+    });
+
+    it("re-runs only what depends on the master set: load balancers, init (SANs), readiness, kubeconfig", () => {
+        const changed = [...three.keys()].filter((k) => five.has(k) && five.get(k)!.create !== three.get(k)!.create).sort();
+        assert.deepEqual(changed, [
+            "cluster-init-master-1",
+            "cluster-loadbalancer-master-1",
+            "cluster-loadbalancer-master-2",
+            "cluster-loadbalancer-master-3",
+            "cluster-ready-master-1",
+        ]);
+    });
+
+    it("going back to 3 drains each removed master, removes its etcd member, then resets it", () => {
+        // The 5-master steps that a 3-master stack no longer has are the ones the engine deletes.
+        const gone = [...five.keys()].filter((k) => !three.has(k)).sort();
+        assert.deepEqual(gone, [
+            "cluster-join-master-4", "cluster-join-master-5",
+            "cluster-loadbalancer-master-4", "cluster-loadbalancer-master-5",
+            "cluster-prepare-master-4", "cluster-prepare-master-5",
+            "cluster-remove-master-4", "cluster-remove-master-5",
+        ]);
+        const remove = five.get("cluster-remove-master-4")!;
+        assert.equal(remove.host, "10.30.0.11", "removal runs from the first master");
+        assert.match(remove.delete!, /kubectl .* drain master-4/);
+        assert.match(remove.delete!, /member remove/);
+        assert.deepEqual(remove.dependsOn, ["cluster-join-master-4"], "removal is deleted before the join, so drain precedes reset");
+        assert.match(five.get("cluster-join-master-4")!.delete!, /kubeadm reset -f/);
+    });
+});
