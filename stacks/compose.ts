@@ -3,6 +3,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ControlPlane } from "../components/cluster";
 import { NodeRoles } from "../components/noderoles";
+import { OpenStack } from "../components/openstack";
+import { credentialNames } from "../components/openstack/values";
+import { Credentials, Platform } from "../components/platform";
+import { chartsToDeploy } from "./config/rules";
 import type { Model } from "./config/model";
 import type { StackOutputs } from "./outputs";
 
@@ -53,6 +57,13 @@ export function buildStack(model: Model): StackOutputs {
         enableServerSideApply: true,
     });
     const roles = new NodeRoles("roles", { roles: model.nodeRoles, provider, dependsOn: cluster.ready });
+    const credentials = new Credentials("credentials", {
+        names: credentialNames(model, chartsToDeploy(model.platform.storage.backend, model.openstack.services)),
+        rotation: model.platform.rotation,
+    });
+    // Pods are placed by the role labels, so the platform waits for them.
+    const platform = new Platform("platform", { model, provider, kubeconfig: cluster.kubeconfig, credentials, dependsOn: [roles] });
+    const openstack = new OpenStack("openstack", { model, provider, kubeconfig: cluster.kubeconfig, credentials, platform });
     return {
         site: model.site.name,
         profile: model.site.profile,
@@ -62,5 +73,10 @@ export function buildStack(model: Model): StackOutputs {
         masters: cluster.masters,
         workers: cluster.workers,
         nodeLabels: roles.labels,
+        keystonePublicUrl: openstack.keystonePublicUrl,
+        keystoneInternalUrl: openstack.keystoneInternalUrl,
+        adminCloudsYaml: openstack.adminCloudsYaml,
+        catalogue: openstack.catalogue,
+        horizonUrl: openstack.horizonUrl ?? "",
     };
 }

@@ -19,4 +19,14 @@ export interface StackOutputs {
     workers: string[];
     /** Labels OSK applied, per node name. */
     nodeLabels: pulumi.Output<Record<string, Record<string, string>>>;
+    /** Keystone's public URL, e.g. `https://keystone.<domain>/v3`. */
+    keystonePublicUrl: string;
+    /** Keystone's in-cluster URL. */
+    keystoneInternalUrl: string;
+    /** Admin clouds.yaml for the public Keystone. Secret. */
+    adminCloudsYaml: pulumi.Output<string>;
+    /** Endpoint type (identity, compute, network, ...) -> { public, internal } URL. */
+    catalogue: Record<string, { public: string; internal: string }>;
+    /** Horizon's public URL, or "" when Horizon is not deployed. */
+    horizonUrl: string;
 }

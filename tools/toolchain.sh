@@ -67,7 +67,13 @@ fi
 
 export GOFLAGS=-mod=mod GOSUMDB=off GOTOOLCHAIN=local
 mkdir -p "$cache" "$gowork"
-timed() { local t0=$SECONDS; "$@"; say "  done in $((SECONDS - t0)) s"; }
+# Runs a build step and records its duration in $cache/build-times.tsv (read by ./osk bench).
+timed() {
+  local t0=$SECONDS
+  "$@"
+  say "  done in $((SECONDS - t0)) s"
+  printf '%s\t%s\t%s\n' "$1" "$((SECONDS - t0))" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$cache/build-times.tsv"
+}
 
 # Copies a module out of the module cache into a writable build directory. Prints the directory.
 module_src() { # module version dest

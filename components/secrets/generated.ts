@@ -3,7 +3,7 @@
 // config would make every secret depend on one value.
 import * as pulumi from "@pulumi/pulumi";
 
-export type SecretFormat = "password" | "hex" | "bootstrapToken";
+export type SecretFormat = "password" | "hex" | "bootstrapToken" | "base64Key";
 
 export interface GeneratedSecretArgs {
     /** Shape of the value. @default "password" */
@@ -31,6 +31,9 @@ export function generate(format: SecretFormat, length: number, randomBytes: (n: 
     switch (format) {
         case "hex":
             return pick("0123456789abcdef", length);
+        case "base64Key":
+            // `length` random bytes, base64: what key-encryption keys (e.g. barbican's) expect.
+            return randomBytes(length).toString("base64");
         case "bootstrapToken":
             // kubeadm's shape: [a-z0-9]{6}.[a-z0-9]{16}
             return `${pick("abcdefghijklmnopqrstuvwxyz0123456789", 6)}.${pick("abcdefghijklmnopqrstuvwxyz0123456789", 16)}`;

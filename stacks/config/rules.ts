@@ -238,6 +238,12 @@ function platformRules(s: ParsedSections, out: Problem[]): void {
             out.push({ path: formatPath("platform", ["storage", "cephDevices", node]), message: `node "${node}" is not in the inventory; allowed: ${nodes.join(", ")}` });
         }
     }
+    if (backend === "local" && s.nodeRoles && s.nodeRoles.controlPlane.length > 1) {
+        out.push({ path: "osk:platform.storage.backend", message: `local volumes live on one node, but ${s.nodeRoles.controlPlane.length} nodes carry the control-plane role; allowed: ceph, or a single control-plane node` });
+    }
+    if (backend !== "ceph" && s.openstack?.services.includes("cinder")) {
+        out.push({ path: "osk:platform.storage.backend", message: "cinder is enabled, and OSK backs Cinder volumes with Ceph RBD; allowed: ceph" });
+    }
     if (backend === "ceph" && s.site?.profile === "prod" && Object.values(devices).filter((d) => d.length > 0).length < 3) {
         out.push({ path: "osk:platform.storage.cephDevices", message: "prod Ceph needs OSD devices on at least 3 nodes (3 replicas on distinct hosts)" });
     }

@@ -217,14 +217,24 @@ export const platformSchema = z
             .default({ cephDevices: {} }),
         gateway: z
             .strictObject({
-                /** GatewayClass / IngressClass that publishes the APIs. @default "osk-public" */
+                /** How the public APIs are published: Gateway API HTTPRoutes or Ingresses. @default "gateway" */
+                kind: z.enum(["gateway", "ingress"]).default("gateway"),
+                /** GatewayClass (kind gateway) or IngressClass (kind ingress) that publishes them. @default "osk-public" */
                 className: dnsLabel.default("osk-public"),
+                /** TLS Secret (in the openstack namespace) holding the certificate for the public names. @default "osk-public-tls" */
+                tlsSecretName: dnsLabel.default("osk-public-tls"),
                 /** Address the public names resolve to, when known. */
                 address: ipAddress.optional(),
             })
-            .default({ className: "osk-public" }),
+            .default({ kind: "gateway", className: "osk-public", tlsSecretName: "osk-public-tls" }),
+        /** Per-credential rotation tokens: change a token to generate that credential anew. @default {} */
+        rotation: z.record(z.string().regex(/^[a-z0-9-]+$/, "must be a credential name such as keystone-admin"), z.string().min(1)).default({}),
     })
-    .default({ storage: { cephDevices: {} }, gateway: { className: "osk-public" } });
+    .default({
+        storage: { cephDevices: {} },
+        gateway: { kind: "gateway", className: "osk-public", tlsSecretName: "osk-public-tls" },
+        rotation: {},
+    });
 
 // ---- osk:openstack -----------------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 // Turns raw stack configuration into the typed model, or into a list of problems. Pure: no Pulumi runtime.
 import type { z } from "zod";
 import { SecretValue, type Model, type Problem, type Secrets } from "./model";
-import { crossFieldProblems, inventory, storageBackend, type ParsedSections } from "./rules";
+import { credentialNames } from "../../components/openstack/values";
+import { chartsToDeploy, crossFieldProblems, inventory, storageBackend, type ParsedSections } from "./rules";
 import { formatPath, NAMESPACE } from "./paths";
 import { OPTIONAL_SECTIONS, SECRET_KEYS, SECTIONS, type SectionName, type ServiceName } from "./schema";
 
@@ -148,6 +149,15 @@ export function validateConfig(raw: RawConfig): ValidationResult {
         secrets: secrets as Secrets,
         nodes: inventory(s.controlPlane) ?? [],
     };
+    // Rotation names a credential the stack actually generates; a typo would otherwise rotate nothing.
+    const credentials = credentialNames(model, chartsToDeploy(model.platform.storage.backend, model.openstack.services));
+    const unknownRotations = Object.keys(model.platform.rotation).filter((k) => !credentials.includes(k));
+    if (unknownRotations.length > 0) {
+        return {
+            ok: false,
+            problems: unknownRotations.map((k) => ({ path: formatPath("platform", ["rotation", k]), message: `is not a credential of this stack; allowed: ${credentials.join(", ")}` })),
+        };
+    }
     return { ok: true, model };
 }
 

@@ -57,6 +57,8 @@ export interface Registered {
     dependsOn: string[];
     /** Name of the parent resource, if any. */
     parent?: string;
+    /** The `protect` option as the program set it. */
+    protect: boolean;
 }
 
 export interface RunResult {
@@ -92,11 +94,11 @@ function defaultState(r: pulumi.runtime.MockResourceArgs): Record<string, any> {
     return r.inputs;
 }
 
+/** Forgets the program entry so the next require runs it again. Components stay loaded: they hold no state,
+ * and reloading them would re-serialize every dynamic provider on each run. */
 function clearProgramModules(): void {
     for (const key of Object.keys(require.cache)) {
-        if (key.startsWith(ROOT) && !key.includes(`${join(ROOT, "node_modules")}`) && !key.includes(`${join(ROOT, "test")}`)) {
-            delete require.cache[key];
-        }
+        if (key.startsWith(join(ROOT, "stacks"))) delete require.cache[key];
     }
 }
 
@@ -112,7 +114,7 @@ async function unwrap(value: unknown): Promise<{ value: unknown; secret: boolean
 
 export async function runStack(stack: string, opts: RunOptions = {}): Promise<RunResult> {
     const resources: Registered[] = [];
-    const deps = new Map<string, { dependsOn: string[]; parent?: string }>();
+    const deps = new Map<string, { dependsOn: string[]; parent?: string; protect: boolean }>();
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
@@ -126,6 +128,7 @@ export async function runStack(stack: string, opts: RunOptions = {}): Promise<Ru
                     custom: args.custom ?? true,
                     dependsOn: meta?.dependsOn ?? [],
                     parent: meta?.parent,
+                    protect: meta?.protect ?? false,
                 });
                 return { id: `${args.name}-id`, state: (opts.state?.(args) ?? defaultState(args)) };
             },
@@ -153,7 +156,11 @@ export async function runStack(stack: string, opts: RunOptions = {}): Promise<Ru
             const dependsOn = ([] as unknown[])
                 .concat(args.opts.dependsOn ?? [])
                 .map((d) => (d as { __name?: string }).__name ?? "?");
-            deps.set(`${args.type}::${args.name}`, { dependsOn, parent: (args.opts.parent as { __name?: string } | undefined)?.__name });
+            deps.set(`${args.type}::${args.name}`, {
+                dependsOn,
+                parent: (args.opts.parent as { __name?: string } | undefined)?.__name,
+                protect: (args.opts as { protect?: boolean }).protect === true,
+            });
             return undefined;
         });
         // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -60,7 +60,10 @@ for (const stack of ["dev", "prod"]) {
         });
 
         it("exports the documented outputs", () => {
-            assert.deepEqual(Object.keys(run.outputs).sort(), ["apiEndpoint", "kubeconfig", "masters", "nodeLabels", "profile", "region", "site", "workers"]);
+            assert.deepEqual(Object.keys(run.outputs).sort(), [
+                "adminCloudsYaml", "apiEndpoint", "catalogue", "horizonUrl", "keystoneInternalUrl", "keystonePublicUrl",
+                "kubeconfig", "masters", "nodeLabels", "profile", "region", "site", "workers",
+            ]);
             assert.equal(run.outputs.profile, stack);
         });
     });

@@ -1,0 +1,129 @@
+// An explicit readiness gate: a resource whose creation waits until named workloads in a cluster are ready.
+// Helm releases of openstack-helm skip Helm's own wait (it deadlocks with their hook Jobs), so a release that truly
+// needs another one up depends on a gate instead. A dynamic provider; it reads the cluster with the kubeconfig.
+import * as pulumi from "@pulumi/pulumi";
+
+export interface GateTarget {
+    kind: "StatefulSet" | "Deployment" | "DaemonSet" | "Job";
+    namespace: string;
+    name: string;
+}
+
+export interface ReadinessGateArgs {
+    /** Kubeconfig of the cluster (secret). */
+    kubeconfig: pulumi.Input<string>;
+    /** Workloads that must be ready. */
+    targets: GateTarget[];
+    /** Give up after this many seconds. @default 1800 */
+    timeoutSeconds?: number;
+}
+
+/** Whether a workload object (as the API returns it) is ready. */
+export function isReady(kind: GateTarget["kind"], obj: { metadata?: { generation?: number }; spec?: { replicas?: number }; status?: Record<string, number | undefined> }): boolean {
+    const st = obj.status ?? {};
+    if (kind === "Job") return (st.succeeded ?? 0) >= 1;
+    if (kind === "DaemonSet") return (st.desiredNumberScheduled ?? 0) > 0 && (st.numberReady ?? 0) >= (st.desiredNumberScheduled ?? 0);
+    const want = obj.spec?.replicas ?? 1;
+    const fresh = (st.observedGeneration ?? 0) >= (obj.metadata?.generation ?? 0);
+    return fresh && (st.readyReplicas ?? 0) >= want;
+}
+
+/** API path of a workload. */
+export function apiPath(t: GateTarget): string {
+    const group = t.kind === "Job" ? "batch/v1" : "apps/v1";
+    return `/apis/${group}/namespaces/${t.namespace}/${t.kind.toLowerCase()}s/${t.name}`;
+}
+
+interface Inputs {
+    kubeconfig: string;
+    targets: GateTarget[];
+    timeoutSeconds: number;
+}
+
+/** GETs a path from the cluster in the kubeconfig's current context (client certificate or token auth). */
+function kubeGet(kubeconfig: string, path: string): Promise<{ status: number; body: string }> {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { parse } = require("yaml") as typeof import("yaml");
+    const https = require("https") as typeof import("https");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    type Named<T> = { name: string } & T;
+    const kc = parse(kubeconfig) as {
+        "current-context"?: string;
+        contexts: Named<{ context: { cluster: string; user: string } }>[];
+        clusters: Named<{ cluster: { server: string; "certificate-authority-data"?: string; "insecure-skip-tls-verify"?: boolean } }>[];
+        users: Named<{ user: { token?: string; "client-certificate-data"?: string; "client-key-data"?: string } }>[];
+    };
+    const ctx = kc.contexts.find((c) => c.name === kc["current-context"]) ?? kc.contexts[0];
+    const cluster = kc.clusters.find((c) => c.name === ctx.context.cluster)!.cluster;
+    const user = kc.users.find((u) => u.name === ctx.context.user)?.user ?? {};
+    const b64 = (s?: string) => (s ? Buffer.from(s, "base64") : undefined);
+    const url = new URL(path, cluster.server);
+    return new Promise((resolve, reject) => {
+        const req = https.request(
+            url,
+            {
+                method: "GET",
+                ca: b64(cluster["certificate-authority-data"]),
+                cert: b64(user["client-certificate-data"]),
+                key: b64(user["client-key-data"]),
+                rejectUnauthorized: !cluster["insecure-skip-tls-verify"],
+                headers: user.token ? { Authorization: `Bearer ${user.token}` } : {},
+                timeout: 15000,
+            },
+            (res) => {
+                let body = "";
+                res.on("data", (d: Buffer) => (body += d.toString()));
+                res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+            },
+        );
+        req.on("timeout", () => req.destroy(new Error("request timed out")));
+        req.on("error", reject);
+        req.end();
+    });
+}
+
+const provider: pulumi.dynamic.ResourceProvider = {
+    async diff(_id: string, olds: Inputs, news: Inputs) {
+        const changed = JSON.stringify(olds.targets) !== JSON.stringify(news.targets);
+        return { changes: changed, replaces: changed ? ["targets"] : [] };
+    },
+    async create(inputs: Inputs) {
+        const deadline = Date.now() + inputs.timeoutSeconds * 1000;
+        const pending = new Set(inputs.targets.map((t) => JSON.stringify(t)));
+        let lastError = "";
+        while (pending.size > 0) {
+            for (const key of [...pending]) {
+                const t = JSON.parse(key) as GateTarget;
+                try {
+                    const res = await kubeGet(inputs.kubeconfig, apiPath(t));
+                    if (res.status === 200 && isReady(t.kind, JSON.parse(res.body))) pending.delete(key);
+                    else if (res.status !== 200 && res.status !== 404) lastError = `${t.kind} ${t.namespace}/${t.name}: HTTP ${res.status}`;
+                } catch (e) {
+                    lastError = (e as Error).message;
+                }
+            }
+            if (pending.size === 0) break;
+            if (Date.now() > deadline) {
+                const names = [...pending].map((k) => JSON.parse(k) as GateTarget).map((t) => `${t.kind} ${t.namespace}/${t.name}`);
+                throw new Error(`not ready after ${inputs.timeoutSeconds} s: ${names.join(", ")}${lastError ? ` (last error: ${lastError})` : ""}`);
+            }
+            await new Promise((r) => setTimeout(r, 3000));
+        }
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const id = (require("crypto") as typeof import("crypto")).randomBytes(8).toString("hex");
+        return { id, outs: inputs };
+    },
+};
+
+export class ReadinessGate extends pulumi.dynamic.Resource {
+    constructor(name: string, args: ReadinessGateArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            provider,
+            name,
+            { kubeconfig: pulumi.secret(args.kubeconfig), targets: args.targets, timeoutSeconds: args.timeoutSeconds ?? 1800 },
+            { ...opts, additionalSecretOutputs: ["kubeconfig"] },
+            "k8s",
+            "ReadinessGate",
+        );
+    }
+}

@@ -1,0 +1,102 @@
+// The deployment graph: which release waits for which. Pure, so the tests assert the exact edges. Edges exist only
+// where something truly needs something else up; everything else installs in parallel.
+import type { Model } from "../../stacks/config/model";
+import type { ServiceName } from "../../stacks/config/schema";
+import type { GateTarget } from "../k8s/readiness";
+import { OPENSTACK_NAMESPACE, RABBITMQ_STATEFULSET } from "./catalog";
+import { CEPH_NAMESPACE, ROOK_NAMESPACE, STORAGE_CLASS } from "./values";
+
+export interface PlanStep {
+    /** Step id: the chart name for releases, `<what>-ready` for gates. */
+    id: string;
+    kind: "release" | "gate";
+    layer: "platform" | "openstack";
+    /** Steps that must finish first. */
+    after: string[];
+    chart?: string;
+    releaseName?: string;
+    namespace: string;
+    targets?: GateTarget[];
+}
+
+const GATE_INFRA = "infra-ready";
+const GATE_KEYSTONE = "keystone-ready";
+
+/** Why each OpenStack service waits for what it waits for (beyond Keystone, which every service registers in). */
+const SERVICE_AFTER: Partial<Record<ServiceName, string[]>> = {
+    // The OVS agents run inside the Open vSwitch daemons' namespaces.
+    neutron: ["openvswitch"],
+    // nova-compute needs libvirt on its node and reports to placement.
+    nova: ["placement", "libvirt"],
+    // Octavia plugs amphorae into Neutron networks, boots them with Nova and keeps certificates in Barbican.
+    octavia: ["neutron", "nova", "barbican"],
+};
+
+export function deployPlan(m: Model): PlanStep[] {
+    const steps: PlanStep[] = [];
+    const release = (chart: string, layer: PlanStep["layer"], after: string[], namespace = OPENSTACK_NAMESPACE, releaseName?: string) =>
+        steps.push({ id: chart, kind: "release", layer, after, chart, namespace, ...(releaseName ? { releaseName } : {}) });
+
+    // Storage first: MariaDB and RabbitMQ claim volumes of the `general` class.
+    let storage: string;
+    if (m.platform.storage.backend === "ceph") {
+        release("rook-ceph", "platform", [], ROOK_NAMESPACE);
+        release("rook-ceph-cluster", "platform", ["rook-ceph"], CEPH_NAMESPACE);
+        release("ceph-adapter-rook", "platform", ["rook-ceph-cluster"]);
+        storage = "ceph-adapter-rook";
+    } else {
+        // The local-storage chart names its StorageClass after the release.
+        release("local-storage", "platform", [], OPENSTACK_NAMESPACE, STORAGE_CLASS);
+        storage = "local-storage";
+    }
+    release("mariadb", "platform", [storage]);
+    release("rabbitmq", "platform", [storage]);
+    release("memcached", "platform", []);
+    release("openvswitch", "platform", []);
+    release("libvirt", "platform", ["openvswitch"]);
+    steps.push({
+        id: GATE_INFRA,
+        kind: "gate",
+        layer: "platform",
+        after: ["mariadb", "rabbitmq", "memcached"],
+        namespace: OPENSTACK_NAMESPACE,
+        targets: [
+            { kind: "StatefulSet", namespace: OPENSTACK_NAMESPACE, name: "mariadb-server" },
+            { kind: "StatefulSet", namespace: OPENSTACK_NAMESPACE, name: RABBITMQ_STATEFULSET },
+            { kind: "StatefulSet", namespace: OPENSTACK_NAMESPACE, name: "memcached-memcached" },
+        ],
+    });
+
+    // Keystone's setup Jobs need the database, the broker and the cache up.
+    release("keystone", "openstack", [GATE_INFRA]);
+    steps.push({
+        id: GATE_KEYSTONE,
+        kind: "gate",
+        layer: "openstack",
+        after: ["keystone"],
+        namespace: OPENSTACK_NAMESPACE,
+        targets: [{ kind: "Deployment", namespace: OPENSTACK_NAMESPACE, name: "keystone-api" }],
+    });
+    const enabled = new Set(m.openstack.services);
+    const pending = m.openstack.services.filter((s) => s !== "keystone");
+    const placed = new Set<string>(["keystone"]);
+    // Emit in dependency order so every step's predecessors exist before it.
+    while (pending.length > 0) {
+        const i = pending.findIndex((s) => (SERVICE_AFTER[s] ?? []).every((d) => placed.has(d) || !enabled.has(d as ServiceName) || !isService(d)));
+        if (i < 0) throw new Error(`service dependencies form a cycle: ${pending.join(", ")}`);
+        const svc = pending.splice(i, 1)[0];
+        const after = [GATE_KEYSTONE, ...(SERVICE_AFTER[svc] ?? []).filter((d) => !isService(d) || enabled.has(d as ServiceName))];
+        release(svc, "openstack", after);
+        placed.add(svc);
+    }
+    return steps;
+}
+
+function isService(id: string): boolean {
+    return !["openvswitch", "libvirt", "mariadb", "rabbitmq", "memcached"].includes(id);
+}
+
+/** The plan's edges as `from -> to` strings, sorted: what the tests compare. */
+export function planEdges(steps: readonly PlanStep[]): string[] {
+    return steps.flatMap((s) => s.after.map((a) => `${a} -> ${s.id}`)).sort();
+}

@@ -1,0 +1,41 @@
+// One place that turns a chart name into a Helm release: source (repository or local directory), the exact pinned
+// version, and the settings every openstack-helm release needs.
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { join } from "path";
+import type { Model } from "../../stacks/config/model";
+
+/** Helm's own wait is off: openstack-helm setup Jobs are post-install hooks and pods wait for them, so waiting on
+ * pods before hooks run deadlocks. Hooks still run to completion inside the release, within this timeout. */
+export const RELEASE_TIMEOUT_SECONDS = 1800;
+
+export interface ReleaseSpec {
+    /** Chart name; also the release name (consumers find Services and StatefulSets by it). */
+    chart: string;
+    /** Release name when it must differ from the chart (local-storage names its StorageClass after it). */
+    releaseName?: string;
+    namespace: string;
+    values: pulumi.Input<Record<string, unknown>>;
+}
+
+/** The Release arguments for a chart, from the model's chart source and pins. */
+export function releaseArgs(model: Model, spec: ReleaseSpec): k8s.helm.v3.ReleaseArgs {
+    const version = model.charts.versions[spec.chart];
+    if (!version) throw new Error(`chart "${spec.chart}" has no pinned version`);
+    const source = model.charts.sourceOverrides[spec.chart] ?? model.charts.source;
+    const common = {
+        name: spec.releaseName ?? spec.chart,
+        version,
+        namespace: spec.namespace,
+        values: spec.values,
+        skipAwait: true,
+        timeout: RELEASE_TIMEOUT_SECONDS,
+        maxHistory: 10,
+        // A failed upgrade is fixed forward by the next `pulumi up`, not rolled back behind the operator's back.
+        atomic: false,
+        cleanupOnFail: false,
+    };
+    return "repository" in source
+        ? { ...common, chart: spec.chart, repositoryOpts: { repo: source.repository } }
+        : { ...common, chart: join(source.directory, spec.chart) };
+}

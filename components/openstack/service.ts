@@ -1,0 +1,43 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Model } from "../../stacks/config/model";
+import type { ServiceName } from "../../stacks/config/schema";
+import type { Credentials } from "../platform/credentials";
+import { OPENSTACK_NAMESPACE, SERVICE_CHARTS } from "./catalog";
+import { internalUrl, publicUrl, type EndpointUrls } from "./endpoints";
+import { releaseArgs } from "./release";
+import { serviceValues } from "./values";
+
+export interface OpenStackServiceArgs {
+    /** Validated site model. */
+    model: Model;
+    /** Which service. */
+    service: ServiceName;
+    /** Generated credentials; the values take theirs from here. */
+    credentials: Credentials;
+    /** Site cluster. Required: default providers are disabled. */
+    provider: k8s.Provider;
+    /** What must be up first (gates, other releases). @default [] */
+    dependsOn?: pulumi.Resource[];
+}
+
+/** One OpenStack service from its openstack-helm chart, with HA, credentials and public exposure from the model. */
+export class OpenStackService extends pulumi.ComponentResource {
+    /** Endpoint type -> public and internal URL. */
+    public readonly endpoints: Record<string, EndpointUrls>;
+    public readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: OpenStackServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("osk:openstack:Service", name, {}, opts);
+        const values = serviceValues(args.service, { model: args.model, secret: (n) => args.credentials.get(n) });
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            releaseArgs(args.model, { chart: args.service, namespace: OPENSTACK_NAMESPACE, values }),
+            { parent: this, provider: args.provider, dependsOn: args.dependsOn },
+        );
+        this.endpoints = Object.fromEntries(
+            SERVICE_CHARTS[args.service].endpoints.map((ep) => [ep.type, { public: publicUrl(args.model, ep), internal: internalUrl(ep) }]),
+        );
+        this.registerOutputs({ endpoints: this.endpoints, status: this.release.status });
+    }
+}

@@ -1,0 +1,61 @@
+import { strict as assert } from "assert";
+import { deployPlan, planEdges } from "../../../components/openstack/plan";
+import { model } from "../../helpers/models";
+
+describe("deployment graph", () => {
+    it("dev: local storage, then the databases; keystone after the infra gate; the rest after keystone, in parallel", () => {
+        assert.deepEqual(planEdges(deployPlan(model("dev"))), [
+            "infra-ready -> keystone",
+            "keystone -> keystone-ready",
+            "keystone-ready -> glance",
+            "keystone-ready -> horizon",
+            "keystone-ready -> neutron",
+            "keystone-ready -> nova",
+            "keystone-ready -> placement",
+            "libvirt -> nova",
+            "local-storage -> mariadb",
+            "local-storage -> rabbitmq",
+            "mariadb -> infra-ready",
+            "memcached -> infra-ready",
+            "openvswitch -> libvirt",
+            "openvswitch -> neutron",
+            "placement -> nova",
+            "rabbitmq -> infra-ready",
+        ]);
+    });
+
+    it("prod: Rook operator, cluster and adapter before the databases; Octavia after Neutron, Nova and Barbican", () => {
+        const edges = planEdges(deployPlan(model("prod")));
+        for (const e of [
+            "rook-ceph -> rook-ceph-cluster",
+            "rook-ceph-cluster -> ceph-adapter-rook",
+            "ceph-adapter-rook -> mariadb",
+            "ceph-adapter-rook -> rabbitmq",
+            "barbican -> octavia",
+            "neutron -> octavia",
+            "nova -> octavia",
+            "keystone-ready -> cinder",
+            "keystone-ready -> heat",
+        ]) {
+            assert.ok(edges.includes(e), e);
+        }
+        // 2 Rook + 2 adapter + 1 libvirt + 3 infra gate + keystone and its gate 2 + 9 services after keystone
+        // + neutron after OVS + nova after placement and libvirt 2 + octavia after 3 services.
+        assert.equal(edges.length, 25);
+    });
+
+    it("lists every step after the steps it waits for", () => {
+        for (const stack of ["dev", "prod"]) {
+            const seen = new Set<string>();
+            for (const step of deployPlan(model(stack))) {
+                for (const a of step.after) assert.ok(seen.has(a), `${stack}: ${step.id} before ${a}`);
+                seen.add(step.id);
+            }
+        }
+    });
+
+    it("leaves out what is not enabled", () => {
+        const ids = deployPlan(model("dev")).map((s) => s.id);
+        for (const absent of ["cinder", "heat", "octavia", "rook-ceph"]) assert.ok(!ids.includes(absent), absent);
+    });
+});

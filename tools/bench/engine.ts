@@ -1,0 +1,109 @@
+// ./osk bench: figures for the offline engine. Prints, per piece, the build times tools/toolchain.sh recorded
+// (cold builds) and a warm toolchain run; then, per committed stack, preview wall time, peak memory of the whole
+// process tree and resource counts; and the same engine previewing an empty program (the floor).
+//
+//   ./osk bench            warm figures (the cold ones are read from the last builds on this machine)
+//   ./osk bench --cold     also rebuild the whole engine into empty caches first (Go module and build caches
+//                          included), which is what a fresh machine pays; takes several minutes
+import { spawnSync } from "child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { createWorkspace, parsePreview, previewSecrets, pulumiRun, ROOT } from "../engine/workspace";
+
+const RUNS = Number(process.env.OSK_BENCH_RUNS ?? 3);
+
+function cache(): string {
+    return process.env.OSK_CACHE ?? join(process.env.HOME ?? "/root", ".cache", "osk");
+}
+
+function toolchain(env: NodeJS.ProcessEnv): number {
+    const t0 = Date.now();
+    const res = spawnSync("bash", [join(ROOT, "tools", "toolchain.sh")], { env, encoding: "utf8" });
+    if (res.status !== 0) throw new Error(`toolchain failed:\n${res.stderr.slice(-3000)}`);
+    return (Date.now() - t0) / 1000;
+}
+
+function buildTimes(dir: string): string[] {
+    const file = join(dir, "build-times.tsv");
+    if (!existsSync(file)) return ["  (no cold build recorded in this cache: run ./osk bench --cold)"];
+    return readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => l.split("\t"))
+        .map(([piece, secs, when]) => `  ${piece.replace(/^build_/, "").padEnd(12)} ${secs.padStart(5)} s   (built ${when})`);
+}
+
+function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)];
+}
+
+async function previewFigures(label: string, make: () => ReturnType<typeof createWorkspace>): Promise<void> {
+    const times: number[] = [];
+    const mem: number[] = [];
+    let counts = "";
+    for (let i = 0; i < RUNS; i++) {
+        const ws = make();
+        try {
+            const out = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", ws.stack]);
+            if (out.code !== 0) throw new Error(`${label}: preview failed\n${out.stderr}`);
+            times.push(out.ms / 1000);
+            mem.push(out.peakRssKb / 1024);
+            const summary = parsePreview(out.stdout);
+            const types = new Map<string, number>();
+            for (const s of summary.steps) types.set(s.type ?? "?", (types.get(s.type ?? "?") ?? 0) + 1);
+            counts = `${summary.steps.length} resources (${[...types].map(([t, n]) => `${n} ${t}`).join(", ")})`;
+        } finally {
+            ws.dispose();
+        }
+    }
+    console.log(`  ${label.padEnd(8)} wall ${median(times).toFixed(2)} s (median of ${RUNS}; ${times.map((t) => t.toFixed(2)).join(", ")}), peak memory ${median(mem).toFixed(0)} MiB`);
+    if (counts) console.log(`  ${"".padEnd(8)} ${counts}`);
+}
+
+/** A one-line program on the same engine, same tsconfig, same node_modules: the fixed cost of any preview. */
+function emptyProject(): string {
+    const dir = mkdtempSync(join(tmpdir(), "osk-empty-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: empty\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "empty", private: true, main: "index.ts" }));
+    writeFileSync(join(dir, "tsconfig.json"), readFileSync(join(ROOT, "stacks", "tsconfig.json")).toString().replace('"../tsconfig.json"', `"${join(ROOT, "tsconfig.json")}"`));
+    writeFileSync(join(dir, "index.ts"), 'export const empty = "yes";\n');
+    spawnSync("ln", ["-s", join(ROOT, "node_modules"), join(dir, "node_modules")]);
+    return dir;
+}
+
+async function main(): Promise<void> {
+    const cold = process.argv.includes("--cold");
+    console.log(`OSK engine benchmark (${new Date().toISOString()}, ${RUNS} runs per figure)\n`);
+    if (cold) {
+        const scratch = mkdtempSync(join(tmpdir(), "osk-cold-"));
+        console.log(`cold build into empty caches under ${scratch} ...`);
+        const secs = toolchain({ ...process.env, OSK_CACHE: join(scratch, "osk"), GOMODCACHE: join(scratch, "gomod"), GOCACHE: join(scratch, "gocache") });
+        console.log(`cold engine build, total: ${secs.toFixed(0)} s`);
+        console.log(buildTimes(join(scratch, "osk")).join("\n"));
+        spawnSync("chmod", ["-R", "u+w", scratch]);
+        rmSync(scratch, { recursive: true, force: true });
+    } else {
+        console.log("cold build times recorded in this cache (seconds, per piece):");
+        console.log(buildTimes(cache()).join("\n"));
+    }
+    const warm = [0, 1, 2].map(() => toolchain(process.env));
+    console.log(`warm toolchain run (everything cached): ${median(warm).toFixed(2)} s (median of 3)\n`);
+
+    console.log("pulumi preview, offline engine:");
+    for (const stack of ["dev", "prod"]) {
+        await previewFigures(stack, () => createWorkspace(stack, previewSecrets(stack)));
+    }
+    const empty = emptyProject();
+    try {
+        await previewFigures("empty", () => createWorkspace("bench", {}, empty));
+    } finally {
+        rmSync(empty, { recursive: true, force: true });
+    }
+}
+
+main().catch((e: Error) => {
+    console.error(e.message);
+    process.exitCode = 1;
+});

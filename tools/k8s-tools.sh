@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# Builds the Kubernetes tools the test tier and the lab run: kubeadm, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubectl, etcd, etcdctl, kwok, kwokctl and helm. Everything is compiled from Go modules
+# fetched through the Go module proxy (no prebuilt binaries), and cached outside the repository by version, so
+# a warm run only checks that the binaries are there and prints their versions.
+#
+#   tools/k8s-tools.sh              build what is missing, then print the versions
+#   tools/k8s-tools.sh kubeadm      only kubeadm (all the test tier needs); also: kubernetes etcd kwok helm
+#   tools/k8s-tools.sh --env [...]  print the environment to eval (fails if a binary is missing)
+#   tools/k8s-tools.sh --latest     show the newest versions the proxy serves whole (to bump the pins below)
+#
+# Cache: ${OSK_CACHE:-~/.cache/osk}/k8s-<K8S_VERSION>/bin. OSK_VERBOSE=1 shows Go's own output; otherwise it
+# goes to a log under the cache, named on failure. Pieces are built one after the other (2-core machines).
+set -euo pipefail
+
+K8S_VERSION=${K8S_VERSION:-1.33.4}
+ETCD_VERSION=${ETCD_VERSION:-3.6.16}
+KWOK_VERSION=${KWOK_VERSION:-0.8.0}
+HELM_VERSION=${HELM_VERSION:-3.22.0}
+
+cache=${OSK_CACHE:-$HOME/.cache/osk}
+root=$cache/k8s-$K8S_VERSION
+bindir=$root/bin
+stamps=$root/stamps # one file per binary naming the module@version it was built from
+logs=$root/logs
+
+say() { printf '[k8s-tools] %s\n' "$*" >&2; }
+die() { printf '[k8s-tools] error: %s\n' "$*" >&2; exit 1; }
+
+# --- what each piece is made of -----------------------------------------------------------------------------
+kube_bins=(kubeadm kube-apiserver kube-controller-manager kube-scheduler kubectl)
+piece_bins() {
+  case $1 in
+    kubeadm) echo kubeadm ;;
+    kubernetes) echo "${kube_bins[*]}" ;;
+    etcd) echo etcd etcdctl ;;
+    kwok) echo kwok kwokctl ;;
+    helm) echo helm ;;
+    *) die "unknown piece '$1' (known: kubeadm kubernetes etcd kwok helm)" ;;
+  esac
+}
+bin_source() { # binary -> the module@version it must come from
+  case $1 in
+    kube*) echo "k8s.io/kubernetes@v$K8S_VERSION" ;;
+    etcd | etcdctl) echo "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" ;;
+    kwok | kwokctl) echo "sigs.k8s.io/kwok@v$KWOK_VERSION" ;;
+    helm) echo "helm.sh/helm/v3@v$HELM_VERSION" ;;
+  esac
+}
+have() { [ -x "$bindir/$1" ] && [ "$(cat "$stamps/$1" 2>/dev/null)" = "$(bin_source "$1")" ]; }
+bin_version() { # binary [dir]: its version output
+  local b=${2:-$bindir}/$1
+  case $1 in
+    kubeadm) "$b" version -o short ;;
+    kubectl) "$b" version --client 2>/dev/null | head -1 ;;
+    kube-*) "$b" --version ;;
+    etcd) "$b" --version | head -1 ;;
+    etcdctl) "$b" version | head -1 ;;
+    kwok | kwokctl) "$b" --version ;;
+    helm) "$b" version --short ;;
+  esac
+}
+
+mode=build
+case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
+[ "${1:-}" = --env ] && { mode=env; shift; }
+[ "${1:-}" = --latest ] && { mode=latest; shift; }
+pieces=("$@") given=${*:+ $*}
+[ ${#pieces[@]} -gt 0 ] || pieces=(kubernetes etcd kwok helm)
+wanted=()
+for p in "${pieces[@]}"; do for b in $(piece_bins "$p"); do wanted+=("$b"); done; done
+
+if [ "$mode" = env ]; then
+  for b in "${wanted[@]}"; do
+    have "$b" || die "$bindir/$b (from $(bin_source "$b")) is missing: run tools/k8s-tools.sh$given first"
+  done
+  echo "export PATH=\"$bindir:\$PATH\""
+  echo "export OSK_K8S_BIN=$bindir"
+  exit 0
+fi
+
+# --- Go and the module proxy ----------------------------------------------------------------------------------
+command -v go >/dev/null 2>&1 || die "Go is not installed: it is needed to build the Kubernetes tools from Go modules (Go 1.26 or newer, see https://go.dev/dl)"
+# The checksum database is unreachable here; GOTOOLCHAIN=local stops Go from trying to download another Go.
+# GOWORK=off: the kubernetes module ships a go.work that points at staging directories its zip does not contain.
+export GOFLAGS=-mod=mod GOSUMDB=off GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0
+# Downloads go through the proxy only: drop "direct" (it would try git over the network) and "off".
+GOPROXY=$(go env GOPROXY | tr ',|' '\n\n' | grep -v -x -e direct -e off | paste -sd, -) || true
+[ -n "$GOPROXY" ] || die "GOPROXY ($(go env GOPROXY)) names no module proxy; the tools are built only from a proxy"
+export GOPROXY
+proxy=${GOPROXY%%,*}; proxy=${proxy%/}
+
+# Checks .info, .mod and .zip of each module@version on the first proxy: this proxy refuses some versions
+# (HTTP 403) for .mod or .zip even when it serves .info. Prints "module@version what=code" per failure.
+proxy_missing() {
+  command -v curl >/dev/null 2>&1 || return 0 # without curl, Go itself reports it below
+  local mv m v cfg=''
+  for mv in "$@"; do
+    m=$(printf '%s' "${mv%@*}" | sed 's/[A-Z]/!\L&/g') v=${mv##*@} # the proxy's case-encoding
+    for s in info mod zip; do cfg+="url = \"$proxy/$m/@v/$v.$s\""$'\n'"output = /dev/null"$'\n'; done
+  done
+  curl -sS -I -K - -w '%{http_code} %{url_effective}\n' <<<"$cfg" 2>/dev/null |
+    awk -v p="$proxy/" '$1 != 200 { u = substr($2, length(p) + 1); sub(/\/@v\//, "@", u); n = split(u, a, ".");
+      print substr(u, 1, length(u) - length(a[n]) - 1) " ." a[n] "=HTTP " $1 }'
+}
+need_on_proxy() { # module@version...
+  local miss; miss=$(proxy_missing "$@")
+  [ -z "$miss" ] || die "not available from the Go module proxy $proxy: $(awk '{ w[$1] = w[$1] (w[$1] ? ", " : "") $2 " " $3 }
+    END { for (m in w) printf "%s (%s) ", m, w[m] }' <<<"$miss")- pick another version (tools/k8s-tools.sh --latest lists the newest whole ones)"
+}
+
+if [ "$mode" = latest ]; then
+  command -v curl >/dev/null 2>&1 || die "--latest needs curl"
+  for mp in k8s.io/kubernetes@v${K8S_VERSION%.*}. go.etcd.io/etcd/server/v3@v3.6. sigs.k8s.io/kwok@v0. helm.sh/helm/v3@v3.; do
+    m=${mp%@*} pre=${mp#*@} found=
+    for v in $(curl -sfS "$proxy/$m/@v/list" | grep -F "$pre" | grep -v -- - | sort -rV); do
+      [ -n "$(proxy_missing "$m@$v")" ] || { found=$v; break; }
+      say "$m@$v: $(proxy_missing "$m@$v" | cut -d' ' -f2- | paste -sd' ' -), skipped"
+    done
+    echo "$m ${pre}x: newest served whole: ${found:-none}"
+  done
+  exit 0
+fi
+
+go_version=$(go env GOVERSION); go_version=${go_version#go}
+needs_go() { # module dir: the Go this module declares must not be newer than ours
+  local want; want=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$1/go.mod")
+  [ "$(printf '%s\n%s\n' "$want" "$go_version" | sort -V | head -1)" = "$want" ] ||
+    die "$(basename "$1") needs Go $want but this machine has Go $go_version; install a newer Go"
+}
+
+mkdir -p "$bindir" "$stamps" "$logs"
+# Go's output goes to the piece's log unless OSK_VERBOSE=1; failures name the log and show its tail.
+log=/dev/null
+quiet() {
+  if [ "${OSK_VERBOSE:-0}" = 1 ]; then "$@" 2>&1 | tee -a "$log" >&2; else "$@" >>"$log" 2>&1; fi && return 0
+  [ "${OSK_VERBOSE:-0}" = 1 ] || tail -n 15 "$log" | sed 's/^/    /' >&2
+  die "'$*' failed (in $PWD); full log: $log"
+}
+# Downloads a module into the module cache; prints its (read-only) directory.
+module_dir() { # module version
+  local json dir
+  json=$(go mod download -json "$1@$2" 2>>"$log") || true
+  dir=$(sed -n 's/^\t"Dir": "\(.*\)",$/\1/p' <<<"$json")
+  [ -n "$dir" ] || die "Go could not download $1@$2 from $GOPROXY: $(sed -n 's/^\t"Error": "\(.*\)",*$/\1/p' <<<"$json")"
+  needs_go "$dir"
+  echo "$dir"
+}
+# Copies a module out of the module cache into a writable directory, to build it with its own go.mod.
+module_src() { # module version dest
+  local dir; dir=$(module_dir "$1" "$2")
+  rm -rf "$3"; mkdir -p "$(dirname "$3")"; cp -r "$dir" "$3"; chmod -R u+w "$3"
+}
+# A piece is built into $out (bin.<piece>.tmp); only binaries that ran are moved into bin/, and the stamp
+# is written last, so a killed build never leaves a binary that counts as cached.
+install_bins() {
+  local b
+  for b in "$@"; do
+    [ -x "$out/$b" ] || die "the build did not produce $b"
+    mv -f "$out/$b" "$bindir/$b"
+    bin_source "$b" >"$stamps/$b"
+    say "  $b: $(bin_version "$b" | paste -sd' ' -)"
+  done
+  rm -rf "$out" "$work"
+}
+begin() { # piece: sets log, work and out
+  log=$logs/$1.log; : >"$log"
+  work=$root/work.$1.tmp; out=$root/bin.$1.tmp
+  rm -rf "$work" "$out"; mkdir -p "$work" "$out"
+}
+
+# --- kubernetes: kubeadm and the control plane ----------------------------------------------------------------
+build_kubernetes() { # binaries
+  local ver=v$K8S_VERSION src major minor staging sv m edits=() missing
+  begin kubernetes
+  say "kubernetes $ver: building $* from k8s.io/kubernetes@$ver"
+  need_on_proxy "k8s.io/kubernetes@$ver"
+  src=$work/kubernetes-$ver
+  module_src k8s.io/kubernetes "$ver" "$src"
+  cd "$src"
+  rm -f go.work go.work.sum
+  # The staging modules (k8s.io/api, client-go, ...) are replaced by directories the module zip leaves out;
+  # use the copies published at v0.<minor>.<patch> instead.
+  major=${K8S_VERSION%%.*} minor=${K8S_VERSION#*.}; minor=${minor%%.*}; sv=v0.${K8S_VERSION#*.}
+  staging=$(sed -n 's#^[[:space:]]*\(k8s\.io/[^[:space:]]*\) => \./staging/src/\1[[:space:]]*$#\1#p' go.mod)
+  [ -n "$staging" ] || die "found no staging replace lines in k8s.io/kubernetes@$ver go.mod"
+  missing=$(proxy_missing $(for m in $staging; do echo "$m@$sv"; done) | cut -d' ' -f1 | sort -u)
+  for m in $staging; do
+    edits+=("-dropreplace=$m")
+    if grep -qxF "$m@$sv" <<<"$missing"; then
+      # Not needed by these commands, hopefully: if it is, go build names it below.
+      say "  note: $m@$sv is not available from the proxy; dropping it from go.mod"
+      edits+=("-droprequire=$m")
+    else
+      edits+=("-require=$m@$sv")
+    fi
+  done
+  go mod edit "${edits[@]}"
+  # The variables hack/lib/version.sh stamps, in both places it stamps them; the build date is the tag's.
+  local date ld='-s -w' k
+  date=$(go mod download -json "k8s.io/kubernetes@$ver" | sed -n 's/^\t"Info": "\(.*\)",$/\1/p' | xargs cat | sed -n 's/.*"Time": *"\([^"]*\)".*/\1/p')
+  for k in gitVersion=$ver gitMajor=$major gitMinor=$minor gitTreeState=clean gitCommit= buildDate=${date:-1970-01-01T00:00:00Z}; do
+    ld+=" -X k8s.io/component-base/version.$k -X k8s.io/client-go/pkg/version.$k"
+  done
+  local pkgs=() b
+  for b in "$@"; do pkgs+=("./cmd/$b"); done
+  # One go build for all of them, so the packages they share compile once. Tags as upstream builds them.
+  quiet go build -mod=mod -trimpath -tags selinux,notest -ldflags "$ld" -o "$out/" "${pkgs[@]}"
+  cd "$root"
+  for b in "$@"; do
+    bin_version "$b" "$out" 2>&1 | grep -qF "$ver" || die "$b does not report $ver: $(bin_version "$b" "$out" 2>&1 | head -1)"
+  done
+  install_bins "$@"
+}
+
+# --- etcd: the server's own main package cannot be built with go install (its go.mod has replace lines), ----
+# so a throwaway main module requires it and calls its entry point.
+build_etcd() {
+  local ver=v$ETCD_VERSION
+  begin etcd
+  say "etcd $ver: building etcd and etcdctl from go.etcd.io/etcd/server/v3@$ver and go.etcd.io/etcd/etcdctl/v3@$ver"
+  need_on_proxy "go.etcd.io/etcd/server/v3@$ver" "go.etcd.io/etcd/etcdctl/v3@$ver"
+  local dir; dir=$(module_dir go.etcd.io/etcd/server/v3 "$ver")
+  grep -q '^func Main(args \[\]string)' "$dir/etcdmain/main.go" ||
+    die "go.etcd.io/etcd/server/v3@$ver has no etcdmain.Main(args []string); update the wrapper in $0"
+  mkdir -p "$work/wrapper"; cd "$work/wrapper"
+  cat >main.go <<'EOF'
+// Generated by tools/k8s-tools.sh: the etcd server binary, as go.etcd.io/etcd/server/v3's own main.go.
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() { etcdmain.Main(os.Args) }
+EOF
+  quiet go mod init osk.local/etcd
+  go mod edit -require="go.etcd.io/etcd/server/v3@$ver" -require="go.etcd.io/etcd/etcdctl/v3@$ver"
+  # Release builds stamp the git SHA; from a module there is none, so say where it came from instead.
+  local ld="-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=module-$ver"
+  quiet go build -mod=mod -trimpath -ldflags "$ld" -o "$out/etcd" .
+  quiet go build -mod=mod -trimpath -ldflags "$ld" -o "$out/etcdctl" go.etcd.io/etcd/etcdctl/v3
+  cd "$root"
+  install_bins etcd etcdctl
+}
+
+# --- kwok and kwokctl -----------------------------------------------------------------------------------------
+build_kwok() {
+  local ver=v$KWOK_VERSION
+  begin kwok
+  say "kwok $ver: building kwok and kwokctl from sigs.k8s.io/kwok@$ver"
+  need_on_proxy "sigs.k8s.io/kwok@$ver"
+  module_src sigs.k8s.io/kwok "$ver" "$work/kwok"
+  cd "$work/kwok"
+  # kwokctl's default Kubernetes version is the one built here (hack/releases.sh's KUBE_VERSION knob).
+  quiet go build -mod=mod -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=$K8S_VERSION" \
+    -o "$out/" ./cmd/kwok ./cmd/kwokctl
+  cd "$root"
+  install_bins kwok kwokctl
+}
+
+# --- helm -----------------------------------------------------------------------------------------------------
+build_helm() {
+  local ver=v$HELM_VERSION kv kmaj kmin ld p
+  begin helm
+  say "helm $ver: building helm from helm.sh/helm/v3@$ver"
+  need_on_proxy "helm.sh/helm/v3@$ver"
+  module_src helm.sh/helm/v3 "$ver" "$work/helm"
+  cd "$work/helm"
+  # As helm's Makefile: the version, and the Kubernetes version its client-go speaks (for lint and capabilities).
+  kv=$(sed -n 's/^[[:space:]]*k8s\.io\/client-go v0\.\([0-9]*\)\..*/\1/p' go.mod | head -1)
+  ld="-s -w -X helm.sh/helm/v3/internal/version.version=$ver -X helm.sh/helm/v3/internal/version.metadata= -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+  if [ -n "$kv" ]; then
+    for p in pkg/lint/rules pkg/chartutil; do ld+=" -X helm.sh/helm/v3/$p.k8sVersionMajor=1 -X helm.sh/helm/v3/$p.k8sVersionMinor=$kv"; done
+  fi
+  quiet go build -mod=mod -trimpath -ldflags "$ld" -o "$out/helm" ./cmd/helm
+  cd "$root"
+  install_bins helm
+}
+
+# --- build what is missing, one piece at a time ---------------------------------------------------------------
+timed() { local t0=$SECONDS; "$@"; say "  ${1#build_} built in $((SECONDS - t0)) s"; }
+todo_kube=() todo=() cached=()
+for b in "${wanted[@]}"; do
+  have "$b" && { cached+=("$b"); continue; }
+  case $b in
+    kube*) [[ " ${todo_kube[*]} " == *" $b "* ]] || todo_kube+=("$b") ;;
+    etcd*) [[ " ${todo[*]} " == *" etcd "* ]] || todo+=(etcd) ;;
+    kwok*) [[ " ${todo[*]} " == *" kwok "* ]] || todo+=(kwok) ;;
+    helm) todo+=(helm) ;;
+  esac
+done
+if [ ${#todo_kube[@]} -gt 0 ]; then (timed build_kubernetes "${todo_kube[@]}"); fi
+for p in ${todo[@]+"${todo[@]}"}; do (timed "build_$p"); done
+
+# Each built piece printed its versions; the cached ones must still run.
+for b in ${cached[@]+"${cached[@]}"}; do
+  v=$(bin_version "$b" 2>&1 | paste -sd' ' -) || die "$bindir/$b does not run: $v"
+  say "$b: $v (cached)"
+done
+say "ready: $bindir (eval \"\$(tools/k8s-tools.sh --env$given)\")"
