@@ -75,7 +75,8 @@ export class ControlPlane extends pulumi.ComponentResource {
             "init",
             first,
             {
-                create: scripts.initScript(renderInit(cp, args.site, extras), files),
+                files: { ...files, [scripts.INIT_TEMPLATE]: renderInit(cp, args.site, extras) },
+                create: scripts.initScript(),
                 delete: scripts.resetScript(),
                 secretEnvironment: joinSecrets,
                 captureStdout: "plain",
@@ -92,7 +93,12 @@ export class ControlPlane extends pulumi.ComponentResource {
             const joined = step(
                 "join",
                 h,
-                { create: scripts.joinScript(renderJoin(cp, h, role, extras), role === "master" ? files : {}), delete: scripts.resetScript(), secretEnvironment: secretsWithHash },
+                {
+                    files: { ...(role === "master" ? files : {}), [scripts.JOIN_TEMPLATE]: renderJoin(cp, h, role, extras) },
+                    create: scripts.joinScript(),
+                    delete: scripts.resetScript(),
+                    secretEnvironment: secretsWithHash,
+                },
                 [prepared.get(h.name)!, after],
             );
             // Leaving the inventory drains the node and removes its etcd member before the node is reset.

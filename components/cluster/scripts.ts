@@ -1,22 +1,20 @@
 // Shell steps run on the hosts. Each one is guarded so a rerun after a partial failure finishes the job
 // instead of failing on what is already done. Secrets arrive as environment variables, never in the text.
 import type { Host, KubeadmConfig } from "../../stacks/config/schema";
+import { writeFileScript as writeFile } from "../remote/files";
 import { PLACEHOLDER } from "./kubeadm";
 
 const DIR = "/etc/osk";
 const ADMIN = "--kubeconfig /etc/kubernetes/admin.conf";
 
-/** A file written verbatim; the quoted heredoc keeps `$` and backslashes literal. */
-export function writeFile(path: string, content: string, mode = "0644"): string {
-    if (content.split("\n").includes("OSK_EOF")) throw new Error(`content for ${path} contains the heredoc delimiter`);
-    return [`install -d -m 0755 "$(dirname ${path})"`, `cat > ${path}.tmp <<'OSK_EOF'`, content.replace(/\n$/, ""), "OSK_EOF", `chmod ${mode} ${path}.tmp`, `mv ${path}.tmp ${path}`].join("\n");
-}
+/** Where the rendered kubeadm configuration lands on the host (as a step input, so diffs and policies see it). */
+export const INIT_TEMPLATE = `${DIR}/kubeadm-init.yaml.template`;
+export const JOIN_TEMPLATE = `${DIR}/kubeadm-join.yaml.template`;
 
-/** Writes a kubeadm file with its placeholders replaced from the secret environment; mode 0600. */
-function writeKubeadmConfig(path: string, template: string): string {
+/** The usable kubeadm file: the template with its placeholders replaced from the secret environment; mode 0600. */
+function substitute(template: string, path: string): string {
     return [
-        writeFile(`${path}.template`, template, "0600"),
-        `cfg=$(cat ${path}.template)`,
+        `cfg=$(cat ${template})`,
         `cfg=\${cfg//${PLACEHOLDER.token}/\${OSK_BOOTSTRAP_TOKEN:-}}`,
         `cfg=\${cfg//${PLACEHOLDER.certificateKey}/\${OSK_CERTIFICATE_KEY:-}}`,
         `cfg=\${cfg//${PLACEHOLDER.caCertHash}/\${OSK_CA_CERT_HASH:-}}`,
@@ -79,23 +77,14 @@ if [ "$old" != "$new" ]; then systemctl restart haproxy keepalived; fi
 `.trimStart();
 }
 
-/** Extra files for the apiserver, written before init/join so the static pod finds them. */
-export function filesScript(files: Record<string, string>): string {
-    return Object.entries(files)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([path, content]) => writeFile(path, content, "0600"))
-        .join("\n");
-}
-
 /**
  * First master: kubeadm init once; on every run, re-upload the control-plane certificates under the
  * certificate key and make sure the bootstrap token exists, so later joins work even hours after init.
  * Prints the CA certificate hash joins pin.
  */
-export function initScript(config: string, extraFiles: Record<string, string>): string {
+export function initScript(): string {
     return `
-${filesScript(extraFiles)}
-${writeKubeadmConfig(`${DIR}/kubeadm-init.yaml`, config)}
+${substitute(INIT_TEMPLATE, `${DIR}/kubeadm-init.yaml`)}
 if [ ! -f /etc/kubernetes/admin.conf ]; then
   kubeadm init --config ${DIR}/kubeadm-init.yaml --upload-certs >&2
 else
@@ -109,10 +98,9 @@ echo "sha256:$hash"
 }
 
 /** Another master or a worker: join once; a node that already has a kubelet.conf is done. */
-export function joinScript(config: string, extraFiles: Record<string, string>): string {
+export function joinScript(): string {
     return `
-${filesScript(extraFiles)}
-${writeKubeadmConfig(`${DIR}/kubeadm-join.yaml`, config)}
+${substitute(JOIN_TEMPLATE, `${DIR}/kubeadm-join.yaml`)}
 if [ ! -f /etc/kubernetes/kubelet.conf ]; then
   kubeadm join --config ${DIR}/kubeadm-join.yaml >&2
 fi

@@ -1,6 +1,7 @@
 // A remote shell step as a resource: runs a script over SSH on create (and again when its script or triggers
 // change), and an optional script on delete. A dynamic provider, so it needs no provider plugin.
 import * as pulumi from "@pulumi/pulumi";
+import { writeFileScript } from "./files";
 import { runRemote, type Connection } from "./ssh";
 
 export type { Connection } from "./ssh";
@@ -10,7 +11,9 @@ export interface RemoteCommandArgs {
     connection: pulumi.Input<Omit<Connection, "privateKey">>;
     /** SSH private key; stored encrypted in state. */
     privateKey: pulumi.Input<string>;
-    /** Script run on create and whenever it or `triggers` change. Must be safe to run again. */
+    /** Files written (mode 0600) before the script runs: path -> content. Not secret: shown in diffs. @default {} */
+    files?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Script run on create and whenever it, `files` or `triggers` change. Must be safe to run again. */
     create: pulumi.Input<string>;
     /** Script run when the resource is deleted (scale-down, destroy). @default none */
     delete?: pulumi.Input<string>;
@@ -27,6 +30,7 @@ export interface RemoteCommandArgs {
 interface State {
     connection: Omit<Connection, "privateKey">;
     privateKey: string;
+    files?: Record<string, string>;
     create: string;
     delete?: string;
     environment?: Record<string, string>;
@@ -48,13 +52,16 @@ export function renderEnvironment(env: Record<string, string> | undefined): stri
 /** What changed between two states: `create` or `triggers` mean a re-run (replace); the rest update in place. */
 export function diffState(olds: State, news: State): pulumi.dynamic.DiffResult {
     const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-    const replaces = (["create", "triggers", "environment", "secretEnvironment"] as const).filter((k) => !same(olds[k], news[k]));
+    const replaces = (["files", "create", "triggers", "environment", "secretEnvironment"] as const).filter((k) => !same(olds[k], news[k]));
     const updates = (["connection", "privateKey", "delete"] as const).filter((k) => !same(olds[k], news[k]));
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
 }
 
 async function execute(state: State, script: string, what: string): Promise<string> {
-    const full = [renderEnvironment(state.environment), renderEnvironment(state.secretEnvironment), script].join("\n");
+    const files = Object.entries(state.files ?? {})
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([path, content]) => writeFileScript(path, content, "0600"));
+    const full = [renderEnvironment(state.environment), renderEnvironment(state.secretEnvironment), ...files, script].join("\n");
     const result = await runRemote({ ...state.connection, privateKey: state.privateKey }, full);
     if (result.exitCode !== 0) {
         // stderr only: stdout may carry tokens. Scripts keep secrets off stderr.

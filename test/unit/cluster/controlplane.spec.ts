@@ -10,9 +10,13 @@ function masters(n: number) {
     };
 }
 
-function steps(run: RunResult): Map<string, { create: string; delete?: string; dependsOn: string[]; host: string }> {
+/** Each remote step with what re-runs it when changed: its script and the files it writes. */
+function steps(run: RunResult): Map<string, { create: string; delete?: string; dependsOn: string[]; host: string; files: Record<string, string> }> {
     return new Map(
-        run.ofType(CMD).map((r) => [r.name, { create: r.inputs.create, delete: r.inputs.delete, dependsOn: r.dependsOn, host: r.inputs.connection.host }]),
+        run.ofType(CMD).map((r) => [
+            r.name,
+            { create: r.inputs.create + JSON.stringify(r.inputs.files ?? {}), delete: r.inputs.delete, dependsOn: r.dependsOn, host: r.inputs.connection.host, files: r.inputs.files ?? {} },
+        ]),
     );
 }
 
@@ -59,6 +63,13 @@ describe("ControlPlane resource graph (prod, 3 masters)", () => {
         for (const p of run.ofType("kubernetes:core/v1:NodePatch")) assert.deepEqual(p.dependsOn, ["cluster"]);
         const children = run.resources.filter((r) => r.parent === "cluster").length;
         assert.equal(children, run.ofType(CMD).length + 2);
+    });
+
+    it("hands kubeadm its rendered configuration as a visible file, secrets only as placeholders", () => {
+        const init = steps(run).get("cluster-init-master-1")!;
+        assert.match(init.files["/etc/osk/kubeadm-init.yaml.template"], /kind: ClusterConfiguration/);
+        assert.match(init.files["/etc/osk/kubeadm-init.yaml.template"], /token: __OSK_BOOTSTRAP_TOKEN__/);
+        assert.match(steps(run).get("cluster-join-master-2")!.files["/etc/osk/kubeadm-join.yaml.template"], /certificateKey: __OSK_CERTIFICATE_KEY__/);
     });
 
     it("keeps join tokens, the certificate key and the kubeconfig secret", () => {

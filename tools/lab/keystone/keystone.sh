@@ -96,8 +96,9 @@ EOF
 
 # --- helpers for a state dir --------------------------------------------------------------------------------
 require_installed() {
-  command -v keystone-manage >/dev/null 2>&1 && [ -x /usr/bin/keystone-wsgi-public ] \
-    || die "Keystone is not installed; run: $0 install"
+  if ! command -v keystone-manage >/dev/null 2>&1 || [ ! -x /usr/bin/keystone-wsgi-public ]; then
+    die "Keystone is not installed; run: $0 install"
+  fi
 }
 
 set_paths() { # $1: state dir -> absolute paths
@@ -399,6 +400,9 @@ cmd_stop() {
   left=$( (group_pids "$pid"; stray_servers) | sort -u | paste -sd ' ' -)
   [ -z "$left" ] || die "could not stop keystone of $SD: still running: pids $left"
   rm -f "$PIDF"
+  # The master was reparented to init, which reaps it on its own time; give it a moment so that ps is
+  # clean when we return (a zombie holds no memory, port or file).
+  for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   say "stopped (pid $pid and its workers)"
 }
 
