@@ -52,10 +52,10 @@ bin_version() { # binary [dir]: its version output
   local b=${2:-$bindir}/$1
   case $1 in
     kubeadm) "$b" version -o short ;;
-    kubectl) "$b" version --client 2>/dev/null | head -1 ;;
+    kubectl) "$b" version --client 2>/dev/null | sed -n 1p ;;
     kube-*) "$b" --version ;;
-    etcd) "$b" --version | head -1 ;;
-    etcdctl) "$b" version | head -1 ;;
+    etcd) "$b" --version | sed -n 1p ;;
+    etcdctl) "$b" version | sed -n 1p ;;
     kwok | kwokctl) "$b" --version ;;
     helm) "$b" version --short ;;
   esac
@@ -125,7 +125,7 @@ fi
 go_version=$(go env GOVERSION); go_version=${go_version#go}
 needs_go() { # module dir: the Go this module declares must not be newer than ours
   local want; want=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$1/go.mod")
-  [ "$(printf '%s\n%s\n' "$want" "$go_version" | sort -V | head -1)" = "$want" ] ||
+  [ "$(printf '%s\n%s\n' "$want" "$go_version" | sort -V | sed -n 1p)" = "$want" ] ||
     die "$(basename "$1") needs Go $want but this machine has Go $go_version; install a newer Go"
 }
 
@@ -135,7 +135,7 @@ log=/dev/null
 quiet() {
   if [ "${OSK_VERBOSE:-0}" = 1 ]; then "$@" 2>&1 | tee -a "$log" >&2; else "$@" >>"$log" 2>&1; fi && return 0
   [ "${OSK_VERBOSE:-0}" = 1 ] || tail -n 15 "$log" | sed 's/^/    /' >&2
-  die "'$*' failed (in $PWD); full log: $log"
+  die "'$1 $2 … ${*: -1}' failed (in $PWD); full log: $log"
 }
 # Downloads a module into the module cache; prints its (read-only) directory.
 module_dir() { # module version
@@ -208,7 +208,7 @@ build_kubernetes() { # binaries
   quiet go build -mod=mod -trimpath -tags selinux,notest -ldflags "$ld" -o "$out/" "${pkgs[@]}"
   cd "$root"
   for b in "$@"; do
-    bin_version "$b" "$out" 2>&1 | grep -qF "$ver" || die "$b does not report $ver: $(bin_version "$b" "$out" 2>&1 | head -1)"
+    bin_version "$b" "$out" 2>&1 | grep -qF "$ver" || die "$b does not report $ver: $(bin_version "$b" "$out" 2>&1 | sed -n 1p)"
   done
   install_bins "$@"
 }
@@ -270,7 +270,7 @@ build_helm() {
   module_src helm.sh/helm/v3 "$ver" "$work/helm"
   cd "$work/helm"
   # As helm's Makefile: the version, and the Kubernetes version its client-go speaks (for lint and capabilities).
-  kv=$(sed -n 's/^[[:space:]]*k8s\.io\/client-go v0\.\([0-9]*\)\..*/\1/p' go.mod | head -1)
+  kv=$(sed -n 's/^[[:space:]]*k8s\.io\/client-go v0\.\([0-9]*\)\..*/\1/p' go.mod | sed -n 1p)
   ld="-s -w -X helm.sh/helm/v3/internal/version.version=$ver -X helm.sh/helm/v3/internal/version.metadata= -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
   if [ -n "$kv" ]; then
     for p in pkg/lint/rules pkg/chartutil; do ld+=" -X helm.sh/helm/v3/$p.k8sVersionMajor=1 -X helm.sh/helm/v3/$p.k8sVersionMinor=$kv"; done

@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { createWorkspace, parsePreview, previewSecrets, pulumiRun, ROOT } from "../engine/workspace";
+import { createWorkspace, parsePreview, policyArgs, previewSecrets, pulumiRun, ROOT } from "../engine/workspace";
 
 const RUNS = Number(process.env.OSK_BENCH_RUNS ?? 3);
 
@@ -39,14 +39,14 @@ function median(xs: number[]): number {
     return s[Math.floor(s.length / 2)];
 }
 
-async function previewFigures(label: string, make: () => ReturnType<typeof createWorkspace>): Promise<void> {
+async function previewFigures(label: string, make: () => ReturnType<typeof createWorkspace>, withPolicy = false): Promise<void> {
     const times: number[] = [];
     const mem: number[] = [];
     let counts = "";
     for (let i = 0; i < RUNS; i++) {
         const ws = make();
         try {
-            const out = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", ws.stack]);
+            const out = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", ws.stack, ...(withPolicy ? policyArgs(ws) : [])]);
             if (out.code !== 0) throw new Error(`${label}: preview failed\n${out.stderr}`);
             times.push(out.ms / 1000);
             mem.push(out.peakRssKb / 1024);
@@ -58,8 +58,8 @@ async function previewFigures(label: string, make: () => ReturnType<typeof creat
             ws.dispose();
         }
     }
-    console.log(`  ${label.padEnd(8)} wall ${median(times).toFixed(2)} s (median of ${RUNS}; ${times.map((t) => t.toFixed(2)).join(", ")}), peak memory ${median(mem).toFixed(0)} MiB`);
-    if (counts) console.log(`  ${"".padEnd(8)} ${counts}`);
+    console.log(`  ${label.padEnd(9)} wall ${median(times).toFixed(2)} s (median of ${RUNS}; ${times.map((t) => t.toFixed(2)).join(", ")}), peak memory ${median(mem).toFixed(0)} MiB`);
+    if (counts) console.log(`  ${"".padEnd(9)} ${counts}`);
 }
 
 /** A one-line program on the same engine, same tsconfig, same node_modules: the fixed cost of any preview. */
@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     console.log("pulumi preview, offline engine:");
     for (const stack of ["dev", "prod"]) {
         await previewFigures(stack, () => createWorkspace(stack, previewSecrets(stack)));
+        await previewFigures(`${stack}+pack`, () => createWorkspace(stack, previewSecrets(stack)), true);
     }
     const empty = emptyProject();
     try {

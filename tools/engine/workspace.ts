@@ -176,3 +176,27 @@ export function previewSecrets(stack: string, source = ROOT): Record<string, str
     if (/mode:\s*kubeadm/.test(text)) secrets.sshPrivateKey = throwawaySshKey();
     return secrets;
 }
+
+export interface PolicyViolation {
+    level: string;
+    policy: string;
+    /** `type: name` of the resource, or the stack. */
+    resource: string;
+    message: string;
+}
+
+/** Policy violations from a text-mode preview (the JSON output leaves them out). */
+export function parsePolicyViolations(stdout: string): PolicyViolation[] {
+    const out: PolicyViolation[] = [];
+    const lines = stdout.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+        const m = /^\s+- \[(advisory|mandatory)\]\s+(\S+)\s+\((.+)\)\s*$/.exec(lines[i]);
+        if (m) out.push({ level: m[1], policy: m[2], resource: m[3], message: (lines[i + 2] ?? "").trim() });
+    }
+    return out;
+}
+
+/** The policy pack arguments for a stack: the pack in the workspace and the stack's enforcement config. */
+export function policyArgs(ws: Workspace): string[] {
+    return ["--policy-pack", join(ws.dir, "policy"), "--policy-pack-config", join(ws.dir, "policy", "config", `${ws.stack}.json`)];
+}

@@ -330,7 +330,7 @@ cmd_start() {
   rm -f "$PIDF"
   pid=$(stray_servers | paste -sd ' ' -)
   [ -z "$pid" ] || die "keystone servers of $SD run without a PID file (pids $pid); kill them first"
-  if port_taken; then die "port $PORT on $HOST is taken by another process; set KEYSTONE_PORT"; fi
+  if port_taken; then die "port $PORT on $HOST is taken by another process (a new state dir can take another: KEYSTONE_PORT)"; fi
 
   mkdir -p "$SD/policy.d"
   write_conf
