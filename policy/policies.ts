@@ -162,9 +162,13 @@ export interface StackResource {
     props: Record<string, unknown>;
 }
 
-function kubeadmDocs(text: unknown): Record<string, any>[] {
+// kubeadm documents are read loosely: a policy inspects a few fields of whatever shape the file has.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type KubeadmDoc = Record<string, any>;
+
+function kubeadmDocs(text: unknown): KubeadmDoc[] {
     if (typeof text !== "string") return [];
-    return parseAllDocuments(text).map((d) => d.toJSON() as Record<string, any>);
+    return parseAllDocuments(text).map((d) => d.toJSON() as KubeadmDoc);
 }
 
 /** Masters, leader election and certificate coverage, from the kubeadm files the control plane's steps carry. */
