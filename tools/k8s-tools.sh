@@ -63,8 +63,8 @@ bin_version() { # binary [dir]: its version output
 
 mode=build
 case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
-[ "${1:-}" = --env ] && { mode=env; shift; }
-[ "${1:-}" = --latest ] && { mode=latest; shift; }
+[ "${1:-}" = --env ] && { mode="env"; shift; }
+[ "${1:-}" = --latest ] && { mode="latest"; shift; }
 pieces=("$@") given=${*:+ $*}
 [ ${#pieces[@]} -gt 0 ] || pieces=(kubernetes etcd kwok helm)
 wanted=()
@@ -85,7 +85,7 @@ command -v go >/dev/null 2>&1 || die "Go is not installed: it is needed to build
 # GOWORK=off: the kubernetes module ships a go.work that points at staging directories its zip does not contain.
 export GOFLAGS=-mod=mod GOSUMDB=off GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0
 # Downloads go through the proxy only: drop "direct" (it would try git over the network) and "off".
-GOPROXY=$(go env GOPROXY | tr ',|' '\n\n' | grep -v -x -e direct -e off | paste -sd, -) || true
+GOPROXY=$(go env GOPROXY | sed 's/[,|]/\n/g' | grep -v -x -e direct -e off | paste -sd, -) || true
 [ -n "$GOPROXY" ] || die "GOPROXY ($(go env GOPROXY)) names no module proxy; the tools are built only from a proxy"
 export GOPROXY
 proxy=${GOPROXY%%,*}; proxy=${proxy%/}
@@ -184,7 +184,8 @@ build_kubernetes() { # binaries
   major=${K8S_VERSION%%.*} minor=${K8S_VERSION#*.}; minor=${minor%%.*}; sv=v0.${K8S_VERSION#*.}
   staging=$(sed -n 's#^[[:space:]]*\(k8s\.io/[^[:space:]]*\) => \./staging/src/\1[[:space:]]*$#\1#p' go.mod)
   [ -n "$staging" ] || die "found no staging replace lines in k8s.io/kubernetes@$ver go.mod"
-  missing=$(proxy_missing $(for m in $staging; do echo "$m@$sv"; done) | cut -d' ' -f1 | sort -u)
+  local want=(); for m in $staging; do want+=("$m@$sv"); done
+  missing=$(proxy_missing "${want[@]}" | cut -d' ' -f1 | sort -u)
   for m in $staging; do
     edits+=("-dropreplace=$m")
     if grep -qxF "$m@$sv" <<<"$missing"; then
@@ -263,7 +264,7 @@ build_kwok() {
 
 # --- helm -----------------------------------------------------------------------------------------------------
 build_helm() {
-  local ver=v$HELM_VERSION kv kmaj kmin ld p
+  local ver=v$HELM_VERSION kv ld p
   begin helm
   say "helm $ver: building helm from helm.sh/helm/v3@$ver"
   need_on_proxy "helm.sh/helm/v3@$ver"

@@ -12,7 +12,7 @@ export const INIT_TEMPLATE = `${DIR}/kubeadm-init.yaml.template`;
 export const JOIN_TEMPLATE = `${DIR}/kubeadm-join.yaml.template`;
 
 /** The usable kubeadm file: the template with its placeholders replaced from the secret environment; mode 0600. */
-function substitute(template: string, path: string): string {
+export function substituteScript(template: string, path: string): string {
     return [
         `cfg=$(cat ${template})`,
         `cfg=\${cfg//${PLACEHOLDER.token}/\${OSK_BOOTSTRAP_TOKEN:-}}`,
@@ -84,7 +84,7 @@ if [ "$old" != "$new" ]; then systemctl restart haproxy keepalived; fi
  */
 export function initScript(): string {
     return `
-${substitute(INIT_TEMPLATE, `${DIR}/kubeadm-init.yaml`)}
+${substituteScript(INIT_TEMPLATE, `${DIR}/kubeadm-init.yaml`)}
 if [ ! -f /etc/kubernetes/admin.conf ]; then
   kubeadm init --config ${DIR}/kubeadm-init.yaml --upload-certs >&2
 else
@@ -100,7 +100,7 @@ echo "sha256:$hash"
 /** Another master or a worker: join once; a node that already has a kubelet.conf is done. */
 export function joinScript(): string {
     return `
-${substitute(JOIN_TEMPLATE, `${DIR}/kubeadm-join.yaml`)}
+${substituteScript(JOIN_TEMPLATE, `${DIR}/kubeadm-join.yaml`)}
 if [ ! -f /etc/kubernetes/kubelet.conf ]; then
   kubeadm join --config ${DIR}/kubeadm-join.yaml >&2
 fi
