@@ -6,6 +6,8 @@ import { NodeRoles } from "../components/noderoles";
 import { OpenStack } from "../components/openstack";
 import { credentialNames } from "../components/openstack/values";
 import { Credentials, Platform } from "../components/platform";
+import { TenantIdentity } from "../components/tenant/identity";
+import type { KeystoneConnection } from "../components/keystone/resources";
 import { chartsToDeploy } from "./config/rules";
 import type { Model } from "./config/model";
 import type { StackOutputs } from "./outputs";
@@ -64,6 +66,7 @@ export function buildStack(model: Model): StackOutputs {
     // Pods are placed by the role labels, so the platform waits for them.
     const platform = new Platform("platform", { model, provider, kubeconfig: cluster.kubeconfig, credentials, dependsOn: [roles] });
     const openstack = new OpenStack("openstack", { model, provider, kubeconfig: cluster.kubeconfig, credentials, platform });
+    const tenant = tenantLayer(model, openstack, credentials);
     return {
         site: model.site.name,
         profile: model.site.profile,
@@ -78,5 +81,25 @@ export function buildStack(model: Model): StackOutputs {
         adminCloudsYaml: openstack.adminCloudsYaml,
         catalogue: openstack.catalogue,
         horizonUrl: openstack.horizonUrl ?? "",
+        tenantProjectId: tenant?.projectId ?? pulumi.output(""),
+        tenantApplicationCredentialId: tenant?.applicationCredentialId ?? pulumi.output(""),
     };
+}
+
+/** Kubernetes on OpenStack: for now the tenant's identity in Keystone (the site's own, or an existing cloud's). */
+function tenantLayer(model: Model, openstack: OpenStack, credentials: Credentials): TenantIdentity | undefined {
+    const t = model.tenant;
+    if (!t.enabled) return undefined;
+    const connection: KeystoneConnection =
+        t.cloud.source === "existing"
+            ? {
+                  authUrl: t.cloud.authUrl,
+                  username: t.cloud.username,
+                  password: pulumi.secret(model.secrets.tenantCloudPassword!.reveal()),
+                  projectName: t.cloud.projectName,
+                  userDomain: t.cloud.userDomain,
+                  projectDomain: t.cloud.projectDomain,
+              }
+            : { authUrl: openstack.keystonePublicUrl, username: "admin", password: credentials.get("keystone-admin"), projectName: "admin" };
+    return new TenantIdentity("tenant", { connection, project: t.project, cluster: t.name }, { dependsOn: t.cloud.source === "site" ? [openstack] : [] });
 }

@@ -17,3 +17,5 @@ export const keystoneInternalUrl = outputs.keystoneInternalUrl;
 export const adminCloudsYaml = outputs.adminCloudsYaml;
 export const catalogue = outputs.catalogue;
 export const horizonUrl = outputs.horizonUrl;
+export const tenantProjectId = outputs.tenantProjectId;
+export const tenantApplicationCredentialId = outputs.tenantApplicationCredentialId;

@@ -29,4 +29,8 @@ export interface StackOutputs {
     catalogue: Record<string, { public: string; internal: string }>;
     /** Horizon's public URL, or "" when Horizon is not deployed. */
     horizonUrl: string;
+    /** Keystone project id of the tenant cluster, or "" without one. */
+    tenantProjectId: pulumi.Output<string>;
+    /** Id of the application credential the tenant cluster's cloud integrations use (its secret stays in state). */
+    tenantApplicationCredentialId: pulumi.Output<string>;
 }

@@ -308,6 +308,9 @@ const tenantEnabled = z.strictObject({
     ], { error: "source must be one of: site, existing" }),
     /** Cluster name; names every OpenStack object of the tenant cluster. */
     name: dnsLabel,
+    /** Build the network, instances, load balancer and control plane on OpenStack. `false` (the lab, which has no
+     * Nova, Neutron or Octavia) keeps the identity and the in-cluster add-ons only. @default true */
+    infrastructure: z.boolean().default(true),
     /** Keystone project that owns the cluster. */
     project: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,63}$/, "must be a project name"),
     kubernetesVersion: z.string().regex(K8S_VERSION, "must be an exact Kubernetes version such as 1.33.4"),

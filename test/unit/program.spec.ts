@@ -62,7 +62,7 @@ for (const stack of ["dev", "prod"]) {
         it("exports the documented outputs", () => {
             assert.deepEqual(Object.keys(run.outputs).sort(), [
                 "adminCloudsYaml", "apiEndpoint", "catalogue", "horizonUrl", "keystoneInternalUrl", "keystonePublicUrl",
-                "kubeconfig", "masters", "nodeLabels", "profile", "region", "site", "workers",
+                "kubeconfig", "masters", "nodeLabels", "profile", "region", "site", "tenantApplicationCredentialId", "tenantProjectId", "workers",
             ]);
             assert.equal(run.outputs.profile, stack);
         });

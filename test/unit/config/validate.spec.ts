@@ -132,3 +132,11 @@ describe("stack configuration", () => {
         assert.ok(new Set(cases.map((c) => c.paths[0])).size >= 30);
     });
 });
+
+describe("the lab stack file", () => {
+    it("validates once the lab sets its kubeconfig", () => {
+        const result = validateConfig(rawConfig("lab"));
+        assert.ok(result.ok, result.ok ? "" : formatProblems(result.problems));
+        assert.equal(result.ok && result.model.controlPlane.mode, "existing");
+    });
+});
