@@ -1,3 +1,4 @@
+// (Helpers are not named like the provider's methods: the serialized provider would resolve them to itself.)
 // Keystone objects as resources: project, user, role assignment, application credential. Created through
 // Keystone's own API with admin credentials; a create that finds its object already there (a run killed after
 // Keystone answered, before state was written) adopts it, so a rerun converges instead of failing on a duplicate.
@@ -52,7 +53,7 @@ export function diffSpec(kind: Kind, olds: Record<string, unknown>, news: Record
     return { changes: changed.length > 0, replaces: changed.filter((k) => REPLACE_ON[kind].includes(k)).map((k) => `spec.${k}`) };
 }
 
-async function create(s: State): Promise<{ objectId: string; secret?: string }> {
+async function createObject(s: State): Promise<{ objectId: string; secret?: string }> {
     const a = auth(s);
     const { token } = await issueToken(a);
     const spec = s.spec as Record<string, string | string[] | undefined>;
@@ -98,7 +99,7 @@ async function create(s: State): Promise<{ objectId: string; secret?: string }> 
     }
 }
 
-async function remove(s: State): Promise<void> {
+async function removeObject(s: State): Promise<void> {
     if (!s.objectId) return;
     const a = auth(s);
     const { token } = await issueToken(a);
@@ -113,7 +114,7 @@ async function remove(s: State): Promise<void> {
 }
 
 /** Whether the object still exists (for refresh). */
-async function exists(s: State): Promise<boolean> {
+async function objectExists(s: State): Promise<boolean> {
     if (!s.objectId) return false;
     const a = auth(s);
     const { token } = await issueToken(a);
@@ -133,19 +134,19 @@ const provider: pulumi.dynamic.ResourceProvider = {
         return { changes: spec.changes || connChanged, replaces: spec.replaces, deleteBeforeReplace: news.kind !== "applicationCredential" };
     },
     async create(inputs: State) {
-        const out = await create(inputs);
+        const out = await createObject(inputs);
         return { id: out.objectId, outs: { ...inputs, objectId: out.objectId, secret: out.secret ?? "" } };
     },
     async update(_id: string, olds: State, news: State) {
         // Only non-identifying fields change here (description, password): create adopts and patches.
-        const out = news.kind === "applicationCredential" ? { objectId: olds.objectId!, secret: olds.secret } : await create(news);
+        const out = news.kind === "applicationCredential" ? { objectId: olds.objectId!, secret: olds.secret } : await createObject(news);
         return { outs: { ...news, objectId: out.objectId, secret: out.secret ?? olds.secret ?? "" } };
     },
     async read(id: string, props: State) {
-        return (await exists(props)) ? { id, props } : { id: "", props: {} };
+        return (await objectExists(props)) ? { id, props } : { id: "", props: {} };
     },
     async delete(_id: string, props: State) {
-        await remove(props);
+        await removeObject(props);
     },
 };
 
