@@ -32,7 +32,25 @@ const SERVICE_AFTER: Partial<Record<ServiceName, string[]>> = {
     octavia: ["neutron", "nova", "barbican"],
 };
 
+/** The upstream deployment guide's one-at-a-time order (storage first). */
+export const UPSTREAM_ORDER = ["rook-ceph", "rook-ceph-cluster", "ceph-adapter-rook", "local-storage", "rabbitmq", "mariadb", "memcached", "keystone", "heat", "glance", "cinder", "openvswitch", "libvirt", "placement", "nova", "neutron", "horizon", "barbican", "octavia", "manila"];
+
 export function deployPlan(m: Model): PlanStep[] {
+    const parallel = parallelPlan(m);
+    return m.platform.serialReleases ? serialize(parallel) : parallel;
+}
+
+/** Every release after the one before it, in upstream's order; gates keep their place after what they watch. */
+export function serialize(steps: readonly PlanStep[]): PlanStep[] {
+    const rank = (s: PlanStep) => {
+        const own = UPSTREAM_ORDER.indexOf(s.kind === "gate" ? s.after[s.after.length - 1] : s.id);
+        return s.kind === "gate" ? Math.max(...s.after.map((a) => UPSTREAM_ORDER.indexOf(a))) + 0.5 : own;
+    };
+    const ordered = [...steps].sort((a, b) => rank(a) - rank(b));
+    return ordered.map((s, i) => ({ ...s, after: i === 0 ? [] : [...new Set([...(s.kind === "gate" ? s.after : []), ordered[i - 1].id])] }));
+}
+
+function parallelPlan(m: Model): PlanStep[] {
     const steps: PlanStep[] = [];
     const release = (chart: string, layer: PlanStep["layer"], after: string[], namespace = OPENSTACK_NAMESPACE, releaseName?: string) =>
         steps.push({ id: chart, kind: "release", layer, after, chart, namespace, ...(releaseName ? { releaseName } : {}) });

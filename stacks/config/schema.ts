@@ -227,12 +227,16 @@ export const platformSchema = z
                 address: ipAddress.optional(),
             })
             .default({ kind: "gateway", className: "osk-public", tlsSecretName: "osk-public-tls" }),
+        /** Install releases one at a time in the upstream guide's order instead of in parallel (slower; for
+         * comparison and troubleshooting). @default false */
+        serialReleases: z.boolean().default(false),
         /** Per-credential rotation tokens: change a token to generate that credential anew. @default {} */
         rotation: z.record(z.string().regex(/^[a-z0-9-]+$/, "must be a credential name such as keystone-admin"), z.string().min(1)).default({}),
     })
     .default({
         storage: { cephDevices: {} },
         gateway: { kind: "gateway", className: "osk-public", tlsSecretName: "osk-public-tls" },
+        serialReleases: false,
         rotation: {},
     });
 

@@ -52,20 +52,24 @@ export function throwawaySshKey(): string {
  * A copy of the project for one stack: sources linked, the stack file copied, a fresh file backend and
  * passphrase, and the given secrets set with `pulumi config set --secret`.
  */
-export function createWorkspace(stack: string, secrets: Record<string, string> = {}, source = ROOT): Workspace {
-    const base = mkdtempSync(join(tmpdir(), `osk-engine-${stack}-`));
+export function createWorkspace(stack: string, secrets: Record<string, string> = {}, source = ROOT, persistentBase?: string): Workspace {
+    const base = persistentBase ?? mkdtempSync(join(tmpdir(), `osk-engine-${stack}-`));
     const dir = join(base, "project");
     const backend = join(base, "backend");
-    mkdirSync(dir);
-    mkdirSync(backend);
+    const passphraseFile = join(base, "passphrase");
+    const fresh = !existsSync(join(backend, ".pulumi"));
+    mkdirSync(dir, { recursive: true });
+    mkdirSync(backend, { recursive: true });
     for (const entry of readdirSync(source)) {
         if (entry.startsWith("Pulumi.") || entry.startsWith(".") || entry === "test") continue;
-        symlinkSync(join(source, entry), join(dir, entry));
+        if (!existsSync(join(dir, entry))) symlinkSync(join(source, entry), join(dir, entry));
     }
     copyFileSync(join(source, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
-    if (existsSync(join(source, `Pulumi.${stack}.yaml`))) copyFileSync(join(source, `Pulumi.${stack}.yaml`), join(dir, `Pulumi.${stack}.yaml`));
-    const passphraseFile = join(base, "passphrase");
-    writeFileSync(passphraseFile, randomBytes(24).toString("hex"), { mode: 0o600 });
+    // A persistent workspace keeps its stack file: it holds the encrypted secrets set below.
+    if (existsSync(join(source, `Pulumi.${stack}.yaml`)) && (fresh || !existsSync(join(dir, `Pulumi.${stack}.yaml`)))) {
+        copyFileSync(join(source, `Pulumi.${stack}.yaml`), join(dir, `Pulumi.${stack}.yaml`));
+    }
+    if (!existsSync(passphraseFile)) writeFileSync(passphraseFile, randomBytes(24).toString("hex"), { mode: 0o600 });
     const env: NodeJS.ProcessEnv = {
         ...process.env,
         ...engineEnv(),
@@ -76,7 +80,8 @@ export function createWorkspace(stack: string, secrets: Record<string, string> =
         NO_COLOR: "1",
     };
     const ws: Workspace = { dir, stack, env, dispose: () => rmSync(base, { recursive: true, force: true }) };
-    check(pulumiSync(ws, ["stack", "init", stack, "--secrets-provider", "passphrase", "--non-interactive"]));
+    if (fresh) check(pulumiSync(ws, ["stack", "init", stack, "--secrets-provider", "passphrase", "--non-interactive"]));
+    else check(pulumiSync(ws, ["stack", "select", stack, "--non-interactive"]));
     for (const [key, value] of Object.entries(secrets)) {
         // The value goes in on stdin, never on a command line.
         check(pulumiSync(ws, ["config", "set", "--secret", `osk:${key}`, "--stack", stack], value));

@@ -59,3 +59,15 @@ describe("deployment graph", () => {
         for (const absent of ["cinder", "heat", "octavia", "rook-ceph"]) assert.ok(!ids.includes(absent), absent);
     });
 });
+
+describe("one-at-a-time deployment (for comparison)", () => {
+    it("chains every release after the previous one in the upstream guide's order", () => {
+        const steps = deployPlan(model("dev", (v) => (v.platform = { serialReleases: true })));
+        const releases = steps.filter((s) => s.kind === "release").map((s) => s.id);
+        assert.deepEqual(releases, ["local-storage", "rabbitmq", "mariadb", "memcached", "keystone", "glance", "openvswitch", "libvirt", "placement", "nova", "neutron", "horizon"]);
+        steps.forEach((s, i) => {
+            if (i > 0) assert.ok(s.after.includes(steps[i - 1].id), `${s.id} does not wait for ${steps[i - 1].id}`);
+        });
+        assert.equal(steps.length, deployPlan(model("dev")).length, "the same steps, only ordered");
+    });
+});

@@ -1,0 +1,53 @@
+// ./osk bench lab: the lab's figures. Lab start time, converge wall time, no-op `up`, destroy, and the converge
+// of the same releases forced into upstream's one-at-a-time order, so the parallelism gain is a number.
+// Uses its own lab directory and removes it at the end.
+import { mkdtempSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+
+process.env.OSK_LAB_DIR = mkdtempSync(join(tmpdir(), "osk-lab-bench-"));
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lab = require("../lab/lab") as typeof import("../lab/lab");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const engine = require("../engine/workspace") as typeof import("../engine/workspace");
+
+async function main(): Promise<void> {
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    const t0 = Date.now();
+    lab.startServices();
+    const start = Date.now() - t0;
+    const ws = lab.labWorkspace();
+    const up = async (what: string) => {
+        const out = await lab.converge(ws);
+        if (out.code !== 0) throw new Error(`${what} failed:\n${out.stdout.slice(-3000)}`);
+        return out.ms;
+    };
+    const destroy = async () => {
+        const out = await engine.pulumiRun(ws, ["destroy", "--yes", "--non-interactive", "--stack", "lab"]);
+        if (out.code !== 0) throw new Error(`destroy failed:\n${out.stdout.slice(-3000)}`);
+        return out.ms;
+    };
+    try {
+        const parallel = await up("converge");
+        const noop = await up("no-op up");
+        const destroyed = await destroy();
+        engine.pulumiSync(ws, ["config", "set", "--path", "osk:platform.serialReleases", "true", "--stack", "lab"]);
+        const serial = await up("one-at-a-time converge");
+        await destroy();
+        console.log(`OSK lab benchmark (${new Date().toISOString()})`);
+        console.log(`  lab start (Kubernetes API + kwok nodes, Keystone, chart repository): ${s(start)}`);
+        console.log(`  converge, parallel releases:                                       ${s(parallel)}`);
+        console.log(`  no-op up:                                                          ${s(noop)}`);
+        console.log(`  destroy:                                                           ${s(destroyed)}`);
+        console.log(`  converge, upstream one-at-a-time order:                            ${s(serial)}`);
+        console.log(`  parallelism gain (one-at-a-time / parallel):                       ${(serial / parallel).toFixed(2)}x`);
+    } finally {
+        await lab.down();
+    }
+}
+
+main().catch((e: Error) => {
+    console.error(e.message);
+    process.exitCode = 1;
+});
