@@ -2,10 +2,11 @@
 // repository on loopback; `pulumi up` of the lab stack; then the cluster and Keystone are asked, through their own
 // APIs, whether they hold what the stack says; then destroy and teardown must leave nothing behind.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 import { call, issueToken } from "../../components/keystone/api";
+import { recover } from "../../tools/engine/recover";
 import { policyArgs, pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { converge, down, helm, KEYSTONE_PORT, kubectl, LAB, labNodes, labWorkspace, startServices } from "../../tools/lab/lab";
 
@@ -24,6 +25,38 @@ function secretsInState(revealedExport: string): string[] {
     return out;
 }
 
+/** Starts `pulumi up` and SIGKILLs its whole process tree as soon as the first Helm release is created. */
+async function killConvergeMidway(ws: Workspace): Promise<string> {
+    const child = spawn("pulumi", ["up", "--yes", "--non-interactive", "--skip-preview", "--stack", "lab"], { cwd: ws.dir, env: ws.env });
+    let out = "";
+    let killed = "";
+    child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const line = out.split("\n").find((l) => /helm\.sh\/v3:Release \S+ created/.test(l));
+        if (line && !killed) {
+            killed = line.trim();
+            for (const pid of processTree(child.pid!)) {
+                try {
+                    process.kill(pid, "SIGKILL");
+                } catch {
+                    // already gone
+                }
+            }
+        }
+    });
+    await new Promise((r) => child.on("close", r));
+    if (!killed) throw new Error(`the converge finished before it could be killed:\n${out.slice(-3000)}`);
+    return killed;
+}
+
+/** A process and all its descendants (plugins run in process groups of their own). */
+function processTree(root: number): number[] {
+    const ps = spawnSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" }).stdout.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number));
+    const out = [root];
+    for (let i = 0; i < out.length; i++) for (const [pid, ppid] of ps) if (ppid === out[i]) out.push(pid);
+    return out;
+}
+
 const json = (args: string[]) => JSON.parse(kubectl([...args, "-o", "json"])) as { items: any[] };
 
 describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function () {
@@ -32,12 +65,26 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
     let convergeLog = "";
     const keystoneAuth = () => ({ authUrl: `http://127.0.0.1:${KEYSTONE_PORT}/v3`, username: "admin", password: readFileSync(join(LAB, "keystone", "admin-password"), "utf8").trim(), projectName: "admin" });
 
+    let killedAfter = "";
+    const recovery: ReturnType<typeof recover> = [];
+
     before(async () => {
         startServices();
         ws = labWorkspace();
+        // The first converge is killed with SIGKILL once Helm releases are being installed; the recovery is the
+        // documented one (./osk recover): cancel, refresh importing or clearing what the dead run left pending, up.
+        killedAfter = await killConvergeMidway(ws);
+        recovery.push(...recover(ws));
         const out = await converge(ws);
         convergeLog = out.stdout + out.stderr;
+        recovery.push({ step: "up", code: out.code, output: convergeLog });
         assert.equal(out.code, 0, convergeLog.slice(-6000));
+    });
+
+    it("recovers a converge killed with SIGKILL midway: cancel, refresh, up", () => {
+        assert.match(killedAfter, /Release/, "the run was killed while releases were being installed");
+        assert.match(recovery[1].step, /^refresh \([1-9]\d* pending/, "the dead run left pending creates to recover");
+        for (const r of recovery) assert.equal(r.code, 0, `${r.step}: ${r.output.slice(-2000)}`);
     });
 
     after(async () => {

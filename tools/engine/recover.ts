@@ -1,0 +1,47 @@
+// Recovery after a `pulumi up` died mid-run (SIGKILL, OOM, a lost machine): what a rerun needs to converge.
+// A dead run leaves its lock and "pending creates": operations that started but were never recorded. Most of
+// OSK's resources can simply be created again (server-side apply upserts; remote steps are guarded; Keystone
+// objects are adopted by name; a generated secret that was never recorded was never handed out). A Helm release
+// cannot: Helm refuses to install a name twice. So pending releases are imported by their id
+// (`<namespace>/<name>`), and the refresh reads back whatever Helm got to.
+import { pulumiSync, type Workspace } from "./workspace";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+export interface PendingCreate {
+    urn: string;
+    type: string;
+    inputs: Record<string, unknown>;
+}
+
+/** Pending creates recorded in an exported deployment. */
+export function pendingCreates(exported: string): PendingCreate[] {
+    const doc = JSON.parse(exported) as { deployment: { pending_operations?: { type: string; resource: PendingCreate }[] } };
+    return (doc.deployment.pending_operations ?? []).filter((op) => op.type === "creating").map((op) => op.resource);
+}
+
+/** The refresh arguments that import pending Helm releases and clear every other pending create. */
+export function recoveryRefreshArgs(pending: readonly PendingCreate[]): string[] {
+    const imports = pending
+        .filter((p) => p.type === RELEASE && typeof p.inputs.name === "string")
+        .flatMap((p) => ["--import-pending-creates", p.urn, "--import-pending-creates", `${String(p.inputs.namespace ?? "default")}/${String(p.inputs.name)}`]);
+    return ["refresh", "--yes", "--non-interactive", ...imports, ...(pending.some((p) => p.type !== RELEASE) ? ["--clear-pending-creates"] : [])];
+}
+
+export interface RecoveryStep {
+    step: string;
+    code: number;
+    output: string;
+}
+
+/** cancel (the dead run's lock), then refresh importing or clearing its pending creates. The caller then runs up. */
+export function recover(ws: Workspace): RecoveryStep[] {
+    const steps: RecoveryStep[] = [];
+    const cancel = pulumiSync(ws, ["cancel", "--yes", "--stack", ws.stack]);
+    steps.push({ step: "cancel", code: cancel.code, output: cancel.stdout + cancel.stderr });
+    const exported = pulumiSync(ws, ["stack", "export", "--stack", ws.stack]);
+    const pending = pendingCreates(exported.stdout);
+    const refresh = pulumiSync(ws, [...recoveryRefreshArgs(pending), "--stack", ws.stack]);
+    steps.push({ step: `refresh (${pending.length} pending: ${pending.map((p) => p.urn.split("::").pop()).join(", ")})`, code: refresh.code, output: refresh.stdout + refresh.stderr });
+    return steps;
+}
