@@ -101,5 +101,9 @@ function tenantLayer(model: Model, openstack: OpenStack, credentials: Credential
                   projectDomain: t.cloud.projectDomain,
               }
             : { authUrl: openstack.keystonePublicUrl, username: "admin", password: credentials.get("keystone-admin"), projectName: "admin" };
-    return new TenantIdentity("tenant", { connection, project: t.project, cluster: t.name }, { dependsOn: t.cloud.source === "site" ? [openstack] : [] });
+    const identity = new TenantIdentity("tenant", { connection, project: t.project, cluster: t.name }, { dependsOn: t.cloud.source === "site" ? [openstack] : [] });
+    if (!t.infrastructure) {
+        void pulumi.log.info(`tenant "${t.name}": infrastructure is off (osk:tenant.infrastructure: false), so no network, instances, load balancer or control plane are created on OpenStack; the identity is.`, identity);
+    }
+    return identity;
 }

@@ -5,15 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { call, domainId, issueToken, roleId, type KeystoneAuth } from "./api";
 
-/** Where and as whom to talk to Keystone. The password is the only secret. */
-export interface KeystoneConnection {
-    authUrl: pulumi.Input<string>;
-    username: pulumi.Input<string>;
-    password: pulumi.Input<string>;
-    projectName: pulumi.Input<string>;
-    userDomain?: pulumi.Input<string>;
-    projectDomain?: pulumi.Input<string>;
-}
+/** Where and as whom to talk to Keystone (the admin credentials, as inputs). The password is the only secret. */
+export type KeystoneConnection = { [K in keyof KeystoneAuth]: pulumi.Input<NonNullable<KeystoneAuth[K]>> };
 
 type Kind = "project" | "user" | "roleAssignment" | "applicationCredential";
 
