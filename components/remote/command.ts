@@ -27,7 +27,7 @@ export interface RemoteCommandArgs {
     captureStdout?: "none" | "plain" | "secret";
 }
 
-interface State {
+export interface State {
     connection: Omit<Connection, "privateKey">;
     privateKey: string;
     files?: Record<string, string>;
@@ -57,7 +57,8 @@ export function diffState(olds: State, news: State): pulumi.dynamic.DiffResult {
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
 }
 
-async function execute(state: State, script: string, what: string): Promise<string> {
+/** Runs one script of a step on its host: environment, files, then the script. What create and delete do. */
+export async function execute(state: State, script: string, what: string): Promise<string> {
     const files = Object.entries(state.files ?? {})
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([path, content]) => writeFileScript(path, content, "0600"));
