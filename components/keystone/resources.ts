@@ -10,14 +10,9 @@ export type KeystoneConnection = { [K in keyof KeystoneAuth]: pulumi.Input<NonNu
 
 type Kind = "project" | "user" | "roleAssignment" | "applicationCredential";
 
-interface State {
+/** A resource's state: the admin connection it was made with, what it is, and what Keystone answered. */
+interface State extends KeystoneAuth {
     kind: Kind;
-    authUrl: string;
-    username: string;
-    password: string;
-    projectName: string;
-    userDomain?: string;
-    projectDomain?: string;
     spec: Record<string, unknown>;
     objectId?: string;
     secret?: string;
