@@ -74,7 +74,13 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
         // The first converge is killed with SIGKILL once Helm releases are being installed; the recovery is the
         // documented one (./osk recover): cancel, refresh importing or clearing what the dead run left pending, up.
         killedAfter = await killConvergeMidway(ws);
-        recovery.push(...recover(ws));
+        recovery.push(
+            ...recover(ws, {
+                namespaces: ["openstack"],
+                list: () => JSON.parse(helm(["list", "-A", "-a", "-o", "json"])) as { name: string; namespace: string }[],
+                uninstall: (name, namespace) => void helm(["uninstall", name, "-n", namespace, "--wait"]),
+            }),
+        );
         const out = await converge(ws);
         convergeLog = out.stdout + out.stderr;
         recovery.push({ step: "up", code: out.code, output: convergeLog });

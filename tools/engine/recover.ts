@@ -28,14 +28,37 @@ export function recoveryRefreshArgs(pending: readonly PendingCreate[]): string[]
     return ["refresh", "--yes", "--non-interactive", ...imports, ...(pending.some((p) => p.type !== RELEASE) ? ["--clear-pending-creates"] : [])];
 }
 
+/** Helm releases the state knows, as `<namespace>/<name>`. */
+export function recordedReleases(exported: string): Set<string> {
+    const doc = JSON.parse(exported) as { deployment: { resources?: { type: string; inputs?: Record<string, unknown> }[] } };
+    return new Set(
+        (doc.deployment.resources ?? [])
+            .filter((r) => r.type === RELEASE && typeof r.inputs?.name === "string")
+            .map((r) => `${String(r.inputs!.namespace ?? "default")}/${String(r.inputs!.name)}`),
+    );
+}
+
+/** Access to the cluster's Helm releases, for releases a dead run installed before its state was written. */
+export interface HelmAccess {
+    /** Namespaces OSK deploys into; releases elsewhere are never touched. */
+    namespaces: readonly string[];
+    list(): { name: string; namespace: string }[];
+    uninstall(name: string, namespace: string): void;
+}
+
 export interface RecoveryStep {
     step: string;
     code: number;
     output: string;
 }
 
-/** cancel (the dead run's lock), then refresh importing or clearing its pending creates. The caller then runs up. */
-export function recover(ws: Workspace): RecoveryStep[] {
+/**
+ * cancel (the dead run's lock), then refresh importing or clearing its pending creates. With `helm`, also removes
+ * releases in OSK's namespaces that Helm has and the state has neither recorded nor imported: a SIGKILL can land
+ * after Helm installed and before the engine wrote even the pending operation, and Helm refuses the name again.
+ * Such a release is seconds old and was never handed to anything. The caller then runs up.
+ */
+export function recover(ws: Workspace, helm?: HelmAccess): RecoveryStep[] {
     const steps: RecoveryStep[] = [];
     const cancel = pulumiSync(ws, ["cancel", "--yes", "--stack", ws.stack]);
     steps.push({ step: "cancel", code: cancel.code, output: cancel.stdout + cancel.stderr });
@@ -43,5 +66,11 @@ export function recover(ws: Workspace): RecoveryStep[] {
     const pending = pendingCreates(exported.stdout);
     const refresh = pulumiSync(ws, [...recoveryRefreshArgs(pending), "--stack", ws.stack]);
     steps.push({ step: `refresh (${pending.length} pending: ${pending.map((p) => p.urn.split("::").pop()).join(", ")})`, code: refresh.code, output: refresh.stdout + refresh.stderr });
+    if (helm) {
+        const known = recordedReleases(pulumiSync(ws, ["stack", "export", "--stack", ws.stack]).stdout);
+        const orphans = helm.list().filter((r) => helm.namespaces.includes(r.namespace) && !known.has(`${r.namespace}/${r.name}`));
+        for (const r of orphans) helm.uninstall(r.name, r.namespace);
+        steps.push({ step: `unrecorded releases removed: ${orphans.map((r) => `${r.namespace}/${r.name}`).join(", ") || "none"}`, code: 0, output: "" });
+    }
     return steps;
 }
