@@ -115,7 +115,19 @@ async function unwrap(value: unknown): Promise<{ value: unknown; secret: boolean
     return { value, secret: false };
 }
 
-export async function runStack(stack: string, opts: RunOptions = {}): Promise<RunResult> {
+const plainRuns = new Map<string, Promise<RunResult>>();
+
+/**
+ * Runs a committed stack under mocks. Runs without options are shared between spec files (the program is
+ * deterministic for a stack file; tests only read the result), which keeps the unit tier fast.
+ */
+export function runStack(stack: string, opts: RunOptions = {}): Promise<RunResult> {
+    if (Object.keys(opts).length > 0) return runStackOnce(stack, opts);
+    if (!plainRuns.has(stack)) plainRuns.set(stack, runStackOnce(stack, opts));
+    return plainRuns.get(stack)!;
+}
+
+async function runStackOnce(stack: string, opts: RunOptions): Promise<RunResult> {
     const resources: Registered[] = [];
     const deps = new Map<string, { dependsOn: string[]; parent?: string; protect: boolean }>();
     await pulumi.runtime.setMocks(

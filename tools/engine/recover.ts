@@ -4,6 +4,8 @@
 // objects are adopted by name; a generated secret that was never recorded was never handed out). A Helm release
 // cannot: Helm refuses to install a name twice. So pending releases are imported by their id
 // (`<namespace>/<name>`), and the refresh reads back whatever Helm got to.
+import { copyFileSync, existsSync, readdirSync, readFileSync } from "fs";
+import { join } from "path";
 import { pulumiSync, type Workspace } from "./workspace";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -26,6 +28,37 @@ export function recoveryRefreshArgs(pending: readonly PendingCreate[]): string[]
         .filter((p) => p.type === RELEASE && typeof p.inputs.name === "string")
         .flatMap((p) => ["--import-pending-creates", p.urn, "--import-pending-creates", `${String(p.inputs.namespace ?? "default")}/${String(p.inputs.name)}`]);
     return ["refresh", "--yes", "--non-interactive", ...imports, ...(pending.some((p) => p.type !== RELEASE) ? ["--clear-pending-creates"] : [])];
+}
+
+function parses(file: string): boolean {
+    try {
+        JSON.parse(readFileSync(file, "utf8"));
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+function walk(dir: string): string[] {
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/**
+ * The file backend writes the stack's checkpoint in place: a SIGKILL during the write leaves it truncated. Restores
+ * the newest checkpoint that still parses (the `.bak` the backend keeps, then its backups). Returns what it did.
+ */
+export function repairCheckpoint(backendDir: string, stack: string): string {
+    const current = walk(join(backendDir, ".pulumi", "stacks")).find((f) => f.endsWith(`/${stack}.json`));
+    if (!current || parses(current)) return "checkpoint intact";
+    const backups = walk(join(backendDir, ".pulumi", "backups"))
+        .filter((f) => new RegExp(`/${stack}\\.\\d+\\.json$`).test(f))
+        .sort()
+        .reverse();
+    const candidate = [`${current}.bak`, ...backups].find((f) => existsSync(f) && parses(f));
+    if (!candidate) throw new Error(`the checkpoint ${current} is damaged and no backup parses`);
+    copyFileSync(candidate, current);
+    return `checkpoint was truncated; restored from ${candidate}`;
 }
 
 /** Helm releases the state knows, as `<namespace>/<name>`. */
@@ -60,6 +93,8 @@ export interface RecoveryStep {
  */
 export function recover(ws: Workspace, helm?: HelmAccess): RecoveryStep[] {
     const steps: RecoveryStep[] = [];
+    const backend = String(ws.env.PULUMI_BACKEND_URL ?? "").replace(/^file:\/\//, "");
+    if (backend) steps.push({ step: repairCheckpoint(backend, ws.stack), code: 0, output: "" });
     const cancel = pulumiSync(ws, ["cancel", "--yes", "--stack", ws.stack]);
     steps.push({ step: "cancel", code: cancel.code, output: cancel.stdout + cancel.stderr });
     const exported = pulumiSync(ws, ["stack", "export", "--stack", ws.stack]);

@@ -152,17 +152,24 @@ Tear it all down with: ./osk lab down`);
 
 /** Destroys the stack, stops every lab process by PID, and removes the lab directory. */
 export async function down(): Promise<void> {
-    if (existsSync(join(paths.engine, "backend", ".pulumi")) && existsSync(join(paths.cluster, "kubeconfig"))) {
-        const ws = labWorkspace();
-        const out = await pulumiRun(ws, ["destroy", "--yes", "--non-interactive", "--stack", "lab"]);
-        if (out.code !== 0) throw new Error(`pulumi destroy failed:\n${out.stdout.slice(-4000)}${out.stderr.slice(-2000)}`);
-        say(`stack destroyed in ${(out.ms / 1000).toFixed(1)} s`);
+    let failure: Error | undefined;
+    try {
+        if (existsSync(join(paths.engine, "backend", ".pulumi")) && existsSync(join(paths.cluster, "kubeconfig"))) {
+            const ws = labWorkspace();
+            const out = await pulumiRun(ws, ["destroy", "--yes", "--non-interactive", "--stack", "lab"]);
+            if (out.code !== 0) throw new Error(`pulumi destroy failed:\n${out.stdout.slice(-4000)}${out.stderr.slice(-2000)}`);
+            say(`stack destroyed in ${(out.ms / 1000).toFixed(1)} s`);
+        }
+    } catch (e) {
+        // The processes stop whatever happened to the stack: a failed destroy must not leave a lab running.
+        failure = e as Error;
     }
     stopPid(paths.chartPid, "chart repository");
     if (existsSync(paths.cluster)) run("bash", ["tools/lab/cluster.sh", "down", paths.cluster]);
     if (existsSync(paths.keystone)) run("bash", ["tools/lab/keystone/keystone.sh", "stop", paths.keystone]);
     rmSync(LAB, { recursive: true, force: true });
     say("lab removed");
+    if (failure) throw failure;
 }
 
 function status(): void {
