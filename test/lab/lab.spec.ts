@@ -89,7 +89,11 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
 
     it("recovers a converge killed with SIGKILL midway: cancel, refresh, up", () => {
         assert.match(killedAfter, /Release/, "the run was killed while releases were being installed");
-        assert.match(recovery[1].step, /^refresh \([1-9]\d* pending/, "the dead run left pending creates to recover");
+        // Where the kill lands varies: pending creates in state, releases Helm installed before anything was
+        // written, or a checkpoint cut mid-write. Each run must have left at least one of them to recover.
+        const steps = recovery.map((r) => r.step).join("\n");
+        console.log(`      killed at: ${killedAfter}\n      recovery: ${recovery.map((r) => r.step).join("; ")}`);
+        assert.match(steps, /refresh \([1-9]\d* pending|unrecorded releases removed: (?!none)|checkpoint was truncated/, steps);
         for (const r of recovery) assert.equal(r.code, 0, `${r.step}: ${r.output.slice(-2000)}`);
     });
 
