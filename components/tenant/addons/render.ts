@@ -1,0 +1,128 @@
+// What the tenant cluster's cloud integrations read, rendered from the model: the cloud controller's cloud.conf,
+// the Cinder and Manila StorageClasses, the k8s-keystone-auth policy and sync configuration, and the webhook
+// kubeconfig files the apiservers are given. Pure; the tenant components (in progress) apply them.
+import type { PolicyRule, TenantClusterConfig } from "../../../stacks/config/schema";
+
+export const CINDER_PROVISIONER = "cinder.csi.openstack.org";
+export const MANILA_SECRET = { name: "manila-csi-credentials", namespace: "kube-system" };
+
+export interface CloudConfInput {
+    authUrl: string;
+    region: string;
+    applicationCredentialId: string;
+    applicationCredentialSecret: string;
+    /** Subnet the Octavia load balancers get their VIPs from. */
+    subnetId?: string;
+    /** External network for load balancer floating IPs. */
+    floatingNetworkId?: string;
+}
+
+/** cloud.conf for the OpenStack cloud controller and the Cinder CSI driver (application credential auth). */
+export function renderCloudConf(c: CloudConfInput): string {
+    const lines = [
+        "[Global]",
+        `auth-url=${c.authUrl}`,
+        `region=${c.region}`,
+        `application-credential-id=${c.applicationCredentialId}`,
+        `application-credential-secret=${c.applicationCredentialSecret}`,
+        "",
+        "[LoadBalancer]",
+        "use-octavia=true",
+        ...(c.subnetId ? [`subnet-id=${c.subnetId}`] : []),
+        ...(c.floatingNetworkId ? [`floating-network-id=${c.floatingNetworkId}`] : []),
+        // Services' load balancers go when the Service goes, so a cluster teardown leaves none behind.
+        "enable-ingress-hostname=false",
+        "",
+        "[BlockStorage]",
+        "ignore-volume-az=true",
+        "",
+    ];
+    for (const l of lines) if (/[\r\n]/.test(l)) throw new Error("cloud.conf values must be single-line");
+    return lines.join("\n");
+}
+
+export interface StorageClassSpec {
+    name: string;
+    provisioner: string;
+    reclaimPolicy: "Delete" | "Retain";
+    isDefault: boolean;
+    parameters: Record<string, string>;
+}
+
+export function cinderStorageClasses(t: TenantClusterConfig): StorageClassSpec[] {
+    return t.storage.cinderClasses.map((c) => ({
+        name: c.name,
+        provisioner: CINDER_PROVISIONER,
+        reclaimPolicy: c.reclaimPolicy,
+        isDefault: c.default,
+        parameters: { ...(c.volumeType ? { type: c.volumeType } : {}), ...(c.availability ? { availability: c.availability } : {}) },
+    }));
+}
+
+/** The Manila StorageClass (NFS shares), with the secret references the driver requires for every operation. */
+export function manilaStorageClass(t: TenantClusterConfig): StorageClassSpec | undefined {
+    const m = t.storage.manila;
+    if (!m?.enabled) return undefined;
+    const refs: Record<string, string> = {};
+    for (const op of ["provisioner", "controller-expand", "node-stage", "node-publish"]) {
+        refs[`csi.storage.k8s.io/${op}-secret-name`] = MANILA_SECRET.name;
+        refs[`csi.storage.k8s.io/${op}-secret-namespace`] = MANILA_SECRET.namespace;
+    }
+    return {
+        name: "manila-nfs",
+        provisioner: "nfs.manila.csi.openstack.org",
+        reclaimPolicy: m.reclaimPolicy,
+        isDefault: false,
+        parameters: {
+            type: m.shareType,
+            ...(m.shareNetworkId ? { shareNetworkID: m.shareNetworkId } : {}),
+            ...(m.availability ? { availability: m.availability } : {}),
+            ...refs,
+        },
+    };
+}
+
+/** k8s-keystone-auth policy: one entry per rule; permissions keyed `<namespace>/<resource>`. */
+export function keystoneAuthPolicy(rules: readonly PolicyRule[]): string {
+    const policy = rules.map((r) => ({
+        users: { projects: [r.project], roles: [r.role] },
+        resource_permissions: Object.fromEntries(r.namespaces.flatMap((ns) => r.resources.map((res) => [`${ns}/${res}`, [...r.verbs]]))),
+    }));
+    return JSON.stringify(policy, null, 2);
+}
+
+/** k8s-keystone-auth sync configuration: Keystone projects become namespaces named by the format. */
+export function keystoneAuthSync(t: TenantClusterConfig): string | undefined {
+    if (!t.keystoneAuth.sync.enabled) return undefined;
+    return ["data-types-to-sync:", "  - projects", "  - role_assignments", `namespace-format: "${t.keystoneAuth.sync.namespaceFormat}"`, ""].join("\n");
+}
+
+/** The kubeconfig-format file an apiserver uses to reach the webhook (the same shape for authn and authz). */
+export function webhookKubeconfig(url: string, caPem: string): string {
+    const ca = Buffer.from(caPem).toString("base64");
+    return [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "  - name: keystone-auth",
+        "    cluster:",
+        `      server: ${url}`,
+        `      certificate-authority-data: ${ca}`,
+        "users:",
+        "  - name: apiserver",
+        "contexts:",
+        "  - name: keystone-auth",
+        "    context: { cluster: keystone-auth, user: apiserver }",
+        "current-context: keystone-auth",
+        "",
+    ].join("\n");
+}
+
+/** Flags every tenant apiserver gets so Keystone tokens authenticate and the policy authorizes. */
+export function webhookApiServerArgs(dir = "/etc/kubernetes/keystone-auth"): Record<string, string> {
+    return {
+        "authentication-token-webhook-config-file": `${dir}/authn.kubeconfig`,
+        "authorization-webhook-config-file": `${dir}/authz.kubeconfig`,
+        "authorization-mode": "Node,RBAC,Webhook",
+    };
+}
