@@ -116,8 +116,11 @@ export function helm(args: string[]): string {
     return run(join(binDir(), "helm"), ["--kubeconfig", join(paths.cluster, "kubeconfig"), ...args]);
 }
 
+let bin: string | undefined;
+/** Where the Kubernetes tools are; asked once, not on every kubectl or helm call. */
 function binDir(): string {
-    return /OSK_K8S_BIN=(\S+)/.exec(run("bash", ["tools/k8s-tools.sh", "--env"]))![1];
+    bin ??= /OSK_K8S_BIN=(\S+)/.exec(run("bash", ["tools/k8s-tools.sh", "--env"]))![1];
+    return bin;
 }
 
 /** Everything in order; prints what was deployed and where to look. */
