@@ -123,8 +123,12 @@ export function checkPrivileged(props: Record<string, unknown>, report: Report):
     walk(props.values, "");
 }
 
-/** Workloads OSK defines directly: no privileged container. */
-export function checkWorkloadPrivileged(props: Record<string, unknown>, report: Report): void {
+/** CSI node plugins mount volumes into pods on the host: the one kind of OSK workload that must be privileged. */
+export const PRIVILEGED_WORKLOADS = /^csi-(cinder|manila|nfs)-nodeplugin$/;
+
+/** Workloads OSK defines directly: no privileged container, except the CSI node plugins (DaemonSets). */
+export function checkWorkloadPrivileged(props: Record<string, unknown>, report: Report, type = ""): void {
+    if (type === "kubernetes:apps/v1:DaemonSet" && PRIVILEGED_WORKLOADS.test(String(get(props, "metadata.name") ?? ""))) return;
     const spec = (get(props, "spec.template.spec") ?? get(props, "spec")) as { containers?: unknown[]; initContainers?: unknown[] } | undefined;
     for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])] as { name?: string; securityContext?: { privileged?: boolean } }[]) {
         if (c?.securityContext?.privileged === true) report(`container "${c.name}" is privileged; OSK's own workloads never need that.`);
@@ -255,10 +259,10 @@ export function policies(tools: RawTools): (ResourceValidationPolicy | StackVali
         { name: "no-chart-default-credentials", description: "No credential left at a chart's literal default.", validateResource: onRelease(checkNoDefaultCredentials) },
         {
             name: "privileged-only-where-needed",
-            description: "Privileged pods only in Open vSwitch, libvirt, nova-compute and the other host-level charts.",
+            description: "Privileged pods only in Open vSwitch, libvirt, nova-compute and the other host-level charts, and the CSI node plugins.",
             validateResource: (args, report) => {
                 if (args.type === RELEASE) checkPrivileged(view(args.props), report);
-                else if (/^kubernetes:(apps|core|batch)\//.test(args.type)) checkWorkloadPrivileged(view(args.props), report);
+                else if (/^kubernetes:(apps|core|batch)\//.test(args.type)) checkWorkloadPrivileged(view(args.props), report, args.type);
             },
         },
         {

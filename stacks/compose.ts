@@ -6,7 +6,7 @@ import { NodeRoles } from "../components/noderoles";
 import { OpenStack } from "../components/openstack";
 import { credentialNames } from "../components/openstack/values";
 import { Credentials, Platform } from "../components/platform";
-import { TenantIdentity } from "../components/tenant/identity";
+import { TenantCluster } from "../components/tenant";
 import type { KeystoneConnection } from "../components/keystone/resources";
 import { chartsToDeploy } from "./config/rules";
 import type { Model } from "./config/model";
@@ -66,7 +66,7 @@ export function buildStack(model: Model): StackOutputs {
     // Pods are placed by the role labels, so the platform waits for them.
     const platform = new Platform("platform", { model, provider, kubeconfig: cluster.kubeconfig, credentials, dependsOn: [roles] });
     const openstack = new OpenStack("openstack", { model, provider, kubeconfig: cluster.kubeconfig, credentials, platform });
-    const tenant = tenantLayer(model, openstack, credentials);
+    const tenant = tenantLayer(model, openstack, credentials, provider);
     return {
         site: model.site.name,
         profile: model.site.profile,
@@ -83,27 +83,32 @@ export function buildStack(model: Model): StackOutputs {
         horizonUrl: openstack.horizonUrl ?? "",
         tenantProjectId: tenant?.projectId ?? pulumi.output(""),
         tenantApplicationCredentialId: tenant?.applicationCredentialId ?? pulumi.output(""),
+        tenantKubeconfig: tenant?.kubeconfig ?? pulumi.secret(""),
+        tenantApiEndpoint: tenant?.apiEndpoint ?? pulumi.output(""),
+        tenantApiVip: tenant?.apiVip ?? pulumi.output(""),
+        tenantStorageClasses: tenant?.storageClasses ?? pulumi.output([]),
+        tenantWebhookUrl: tenant?.webhookUrl ?? pulumi.output(""),
     };
 }
 
-/** Kubernetes on OpenStack: for now the tenant's identity in Keystone (the site's own, or an existing cloud's). */
-function tenantLayer(model: Model, openstack: OpenStack, credentials: Credentials): TenantIdentity | undefined {
+/** Kubernetes on OpenStack, on the site's own OpenStack or on an existing cloud. */
+function tenantLayer(model: Model, openstack: OpenStack, credentials: Credentials, siteProvider: k8s.Provider): TenantCluster | undefined {
     const t = model.tenant;
     if (!t.enabled) return undefined;
-    const connection: KeystoneConnection =
-        t.cloud.source === "existing"
-            ? {
-                  authUrl: t.cloud.authUrl,
-                  username: t.cloud.username,
-                  password: pulumi.secret(model.secrets.tenantCloudPassword!.reveal()),
-                  projectName: t.cloud.projectName,
-                  userDomain: t.cloud.userDomain,
-                  projectDomain: t.cloud.projectDomain,
-              }
-            : { authUrl: openstack.keystonePublicUrl, username: "admin", password: credentials.get("keystone-admin"), projectName: "admin" };
-    const identity = new TenantIdentity("tenant", { connection, project: t.project, cluster: t.name }, { dependsOn: t.cloud.source === "site" ? [openstack] : [] });
-    if (!t.infrastructure) {
-        void pulumi.log.info(`tenant "${t.name}": infrastructure is off (osk:tenant.infrastructure: false), so no network, instances, load balancer or control plane are created on OpenStack; the identity is.`, identity);
-    }
-    return identity;
+    const existing = t.cloud.source === "existing" ? t.cloud : undefined;
+    const connection: KeystoneConnection = existing
+        ? {
+              authUrl: existing.authUrl,
+              username: existing.username,
+              password: pulumi.secret(model.secrets.tenantCloudPassword!.reveal()),
+              projectName: existing.projectName,
+              userDomain: existing.userDomain,
+              projectDomain: existing.projectDomain,
+          }
+        : { authUrl: openstack.keystonePublicUrl, username: "admin", password: credentials.get("keystone-admin"), projectName: "admin" };
+    return new TenantCluster(
+        "tenant",
+        { tenant: t, profile: model.site.profile, connection, region: existing?.region ?? model.site.region, siteProvider, sshPrivateKey: model.secrets.sshPrivateKey },
+        { dependsOn: existing ? [] : [openstack] },
+    );
 }

@@ -33,4 +33,14 @@ export interface StackOutputs {
     tenantProjectId: pulumi.Output<string>;
     /** Id of the application credential the tenant cluster's cloud integrations use (its secret stays in state). */
     tenantApplicationCredentialId: pulumi.Output<string>;
+    /** Admin kubeconfig of the tenant cluster. Secret. "" without a tenant or with `tenant.infrastructure: false`. */
+    tenantKubeconfig: pulumi.Output<string>;
+    /** `https://<address>:6443` of the tenant cluster's API (its load balancer), or "". */
+    tenantApiEndpoint: pulumi.Output<string>;
+    /** The tenant API load balancer's VIP in the tenant network, or "". */
+    tenantApiVip: pulumi.Output<string>;
+    /** StorageClasses created in the tenant cluster, the default one first; [] without a tenant. */
+    tenantStorageClasses: pulumi.Output<string[]>;
+    /** URL the tenant apiservers call k8s-keystone-auth at, or "". */
+    tenantWebhookUrl: pulumi.Output<string>;
 }

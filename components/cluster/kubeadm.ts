@@ -1,6 +1,7 @@
 // kubeadm configuration rendered from the typed model. Pure functions: the tests and the real `kubeadm config
 // validate` read exactly what the hosts get. Secrets never enter these documents: they carry placeholders that
 // the host substitutes from the step's secret environment.
+import type { Input } from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { Host, KubeadmConfig, Site } from "../../stacks/config/schema";
 
@@ -21,7 +22,7 @@ export interface ApiServerExtras {
     /** Extra `--name=value` flags. */
     args?: Record<string, string>;
     /** Files written on every master before init/join, mounted read-only into the apiserver. Path -> content. */
-    files?: Record<string, string>;
+    files?: Record<string, Input<string>>;
 }
 
 export function endpointHost(cp: KubeadmConfig): string {

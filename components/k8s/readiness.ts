@@ -2,6 +2,7 @@
 // Helm releases of openstack-helm skip Helm's own wait (it deadlocks with their hook Jobs), so a release that truly
 // needs another one up depends on a gate instead. A dynamic provider; it reads the cluster with the kubeconfig.
 import * as pulumi from "@pulumi/pulumi";
+import { kubeRequest } from "./client";
 
 export interface GateTarget {
     kind: "StatefulSet" | "Deployment" | "DaemonSet" | "Job";
@@ -40,48 +41,6 @@ interface Inputs {
     timeoutSeconds: number;
 }
 
-/** GETs a path from the cluster in the kubeconfig's current context (client certificate or token auth). */
-function kubeGet(kubeconfig: string, path: string): Promise<{ status: number; body: string }> {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const { parse } = require("yaml") as typeof import("yaml");
-    const https = require("https") as typeof import("https");
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    type Named<T> = { name: string } & T;
-    const kc = parse(kubeconfig) as {
-        "current-context"?: string;
-        contexts: Named<{ context: { cluster: string; user: string } }>[];
-        clusters: Named<{ cluster: { server: string; "certificate-authority-data"?: string; "insecure-skip-tls-verify"?: boolean } }>[];
-        users: Named<{ user: { token?: string; "client-certificate-data"?: string; "client-key-data"?: string } }>[];
-    };
-    const ctx = kc.contexts.find((c) => c.name === kc["current-context"]) ?? kc.contexts[0];
-    const cluster = kc.clusters.find((c) => c.name === ctx.context.cluster)!.cluster;
-    const user = kc.users.find((u) => u.name === ctx.context.user)?.user ?? {};
-    const b64 = (s?: string) => (s ? Buffer.from(s, "base64") : undefined);
-    const url = new URL(path, cluster.server);
-    return new Promise((resolve, reject) => {
-        const req = https.request(
-            url,
-            {
-                method: "GET",
-                ca: b64(cluster["certificate-authority-data"]),
-                cert: b64(user["client-certificate-data"]),
-                key: b64(user["client-key-data"]),
-                rejectUnauthorized: !cluster["insecure-skip-tls-verify"],
-                headers: user.token ? { Authorization: `Bearer ${user.token}` } : {},
-                timeout: 15000,
-            },
-            (res) => {
-                let body = "";
-                res.on("data", (d: Buffer) => (body += d.toString()));
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-            },
-        );
-        req.on("timeout", () => req.destroy(new Error("request timed out")));
-        req.on("error", reject);
-        req.end();
-    });
-}
-
 const provider: pulumi.dynamic.ResourceProvider = {
     async diff(_id: string, olds: Inputs, news: Inputs) {
         const changed = JSON.stringify(olds.targets) !== JSON.stringify(news.targets);
@@ -95,7 +54,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
             for (const key of [...pending]) {
                 const t = JSON.parse(key) as GateTarget;
                 try {
-                    const res = await kubeGet(inputs.kubeconfig, apiPath(t));
+                    const res = await kubeRequest(inputs.kubeconfig, "GET", apiPath(t));
                     if (res.status === 200 && isReady(t.kind, JSON.parse(res.body))) pending.delete(key);
                     else if (res.status !== 200 && res.status !== 404) lastError = `${t.kind} ${t.namespace}/${t.name}: HTTP ${res.status}`;
                 } catch (e) {

@@ -1,5 +1,6 @@
 // Cross-field rules: checks that need more than one field, run on whatever sections parsed cleanly.
-import { addressAt, networkContains, networksOverlap, parseNetwork, type Network } from "../../components/net/cidr";
+import { MIN_NODE_NETWORK_SIZE, workerCapacity } from "../../components/tenant/addresses";
+import { addressAt, networkContains, networkSize, networksOverlap, parseNetwork, type Network } from "../../components/net/cidr";
 import { ROLE_LABELS, type Problem } from "./model";
 import { formatPath } from "./paths";
 import {
@@ -267,6 +268,22 @@ function tenantRules(s: ParsedSections, out: Problem[]): void {
                 }
             });
         }
+    }
+    const nodesNet = tryNetwork(t.network.nodes);
+    if (nodesNet && networkSize(nodesNet) < MIN_NODE_NETWORK_SIZE) {
+        out.push({ path: `${P}.network.nodes`, message: `${t.network.nodes} is too small: the tenant network needs at least ${MIN_NODE_NETWORK_SIZE} addresses (a /26 in IPv4)` });
+    } else if (nodesNet) {
+        const capacity = workerCapacity(t.network.nodes);
+        if (t.workers.count > capacity) {
+            out.push({ path: `${P}.workers.count`, message: `${t.network.nodes} holds at most ${capacity} workers at fixed addresses (its lower half; the upper half is Neutron's pool); got ${t.workers.count}. Allowed: a larger network.nodes or fewer workers` });
+        }
+    }
+    // One problem per key: kubeadm's own rule may have reported the missing key already.
+    if (t.infrastructure && !s.secretsPresent.has("sshPrivateKey") && !out.some((p) => p.path === "osk:sshPrivateKey")) {
+        out.push({ path: "osk:sshPrivateKey", message: "is required when tenant.infrastructure is true (the private half of tenant.keyPair); set it with: pulumi config set --secret osk:sshPrivateKey < id_ed25519" });
+    }
+    if (!t.addons.cinderCsi && t.storage.cinderClasses.length > 0) {
+        out.push({ path: `${P}.storage.cinderClasses`, message: "Cinder StorageClasses need the Cinder CSI driver; allowed: tenant.addons.cinderCsi: true, or no cinderClasses" });
     }
     const classes = t.storage.cinderClasses;
     duplicates(classes.map((c) => c.name)).forEach((n) => out.push({ path: `${P}.storage.cinderClasses`, message: `StorageClass "${n}" is defined twice` }));

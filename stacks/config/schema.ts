@@ -334,6 +334,48 @@ const tenantEnabled = z.strictObject({
         /** @default [] (the cloud's resolver) */
         dnsNameservers: z.array(ipAddress).default([]),
     }),
+    /** Roles the tenant's service user holds in the project and delegates to its application credential (the
+     * cloud controller, the CSI drivers and OSK's own calls use it). Clouds that enforce Octavia's older policy
+     * need "load-balancer_member" as well. @default ["member"] */
+    roles: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a Keystone role name")).min(1, "needs at least one role").default(["member"]),
+    /** How OSK reaches the instances over SSH: their fixed addresses, optionally through a bastion. */
+    ssh: z
+        .strictObject({
+            /** Login user of the image, with passwordless sudo. @default "ubuntu" */
+            user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Unix user name").default("ubuntu"),
+            /** Bastion with a route to the tenant network. @default none (OSK runs where the tenant network is routed) */
+            jumpHost: z
+                .strictObject({ address: hostAddress, user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Unix user name"), port: port.default(22) })
+                .optional(),
+        })
+        .default({ user: "ubuntu" }),
+    /** Pod network plugin of the tenant cluster. @default calico v3.30.3 */
+    cni: z
+        .strictObject({
+            plugin: z.enum(CNI_PLUGINS),
+            version: z.string().regex(/^v\d+\.\d+\.\d+$/, "must be an exact version such as v3.30.3"),
+            manifestUrl: httpUrl.optional(),
+        })
+        .default({ plugin: "calico", version: "v3.30.3" }),
+    /** In-cluster integrations: cloud controller, CSI drivers, Keystone webhook. */
+    addons: z
+        .strictObject({
+            /** Registry the add-on images come from; air-gapped sites point at their mirror. @default "registry.k8s.io" */
+            registry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, "must be a registry host with an optional path, e.g. registry.example.net/k8s").default("registry.k8s.io"),
+            /** Run openstack-cloud-controller-manager. Off only where the cluster is not on OpenStack instances (the lab). @default true */
+            cloudController: z.boolean().default(true),
+            /** Run the Cinder CSI driver (the Cinder StorageClasses need it). @default true */
+            cinderCsi: z.boolean().default(true),
+        })
+        .default({ registry: "registry.k8s.io", cloudController: true, cinderCsi: true }),
+    /** What `pulumi destroy` may do to the tenant's data. */
+    destroy: z
+        .strictObject({
+            /** Let a destroy delete volume claims whose volumes go with them (reclaim policy Delete). Off, such a claim
+             * stops the destroy before anything is deleted. @default false */
+            allowVolumeDeletion: z.boolean().default(false),
+        })
+        .default({ allowVolumeDeletion: false }),
     /** Give every instance a floating IP. @default false */
     floatingIps: z.boolean().default(false),
     /** Who may reach the Kubernetes API. */

@@ -62,7 +62,7 @@ describe("ControlPlane resource graph (prod, 3 masters)", () => {
     it("labels nodes only once the whole control plane (all of the above) exists", () => {
         for (const p of run.ofType("kubernetes:core/v1:NodePatch")) assert.deepEqual(p.dependsOn, ["cluster"]);
         const children = run.resources.filter((r) => r.parent === "cluster").length;
-        assert.equal(children, run.ofType(CMD).length + 2);
+        assert.equal(children, run.ofType(CMD).filter((c) => c.parent === "cluster").length + 2);
     });
 
     it("hands kubeadm its rendered configuration as a visible file, secrets only as placeholders", () => {

@@ -1,0 +1,166 @@
+// What a cluster on OpenStack must give back before its instances, load balancer and network go: the cloud
+// controller's Octavia load balancers (ports and floating IPs in the tenant network; left behind they wedge the
+// network's deletion) and the CSI drivers' volume attachments. A resource whose delete does that, created after the
+// add-ons and depending on them, so `pulumi destroy` runs it while the controllers are still there to act.
+//
+// Persistent data: a claim whose volume would be deleted with it (reclaim policy Delete) stops the drain, before
+// anything is touched, unless deleting volumes was allowed in config. Volumes of Retain classes are released and
+// kept in Cinder or Manila.
+import * as pulumi from "@pulumi/pulumi";
+import { kubeRequest } from "./client";
+
+interface Meta {
+    metadata: { name: string; namespace?: string };
+}
+export interface ServiceObject extends Meta {
+    spec?: { type?: string };
+}
+export interface ClaimObject extends Meta {
+    spec?: { volumeName?: string };
+}
+export interface VolumeObject extends Meta {
+    spec?: { persistentVolumeReclaimPolicy?: string; csi?: { driver?: string } };
+}
+export interface PodObject extends Meta {
+    spec?: { volumes?: { persistentVolumeClaim?: { claimName: string } }[] };
+}
+
+export interface Ref {
+    namespace: string;
+    name: string;
+}
+
+export interface DrainPlan {
+    /** Services of type LoadBalancer, deleted first. */
+    loadBalancers: Ref[];
+    /** Every claim, deleted after the pods using it. */
+    claims: (Ref & { volume?: string; reclaimPolicy?: string })[];
+    /** Pods mounting a claim: deleted so the volume can detach. */
+    pods: Ref[];
+    /** Claims whose data would go with them; non-empty stops the drain unless volume deletion is allowed. */
+    blocked: string[];
+}
+
+const ref = (o: Meta): Ref => ({ namespace: o.metadata.namespace ?? "default", name: o.metadata.name });
+
+/** Decides what the drain deletes and whether it may; pure so the rules are tested without a cluster. */
+export function planDrain(objs: { services: ServiceObject[]; claims: ClaimObject[]; volumes: VolumeObject[]; pods: PodObject[] }, allowVolumeDeletion: boolean): DrainPlan {
+    const policy = new Map(objs.volumes.map((v) => [v.metadata.name, v.spec?.persistentVolumeReclaimPolicy]));
+    const claims = objs.claims.map((c) => ({ ...ref(c), volume: c.spec?.volumeName, reclaimPolicy: c.spec?.volumeName ? policy.get(c.spec.volumeName) : undefined }));
+    const claimKeys = new Set(claims.map((c) => `${c.namespace}/${c.name}`));
+    return {
+        loadBalancers: objs.services.filter((s) => s.spec?.type === "LoadBalancer").map(ref),
+        claims,
+        pods: objs.pods.filter((p) => (p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim && claimKeys.has(`${p.metadata.namespace ?? "default"}/${v.persistentVolumeClaim.claimName}`))).map(ref),
+        blocked: allowVolumeDeletion ? [] : claims.filter((c) => c.reclaimPolicy === "Delete").map((c) => `${c.namespace}/${c.name}`),
+    };
+}
+
+export interface ClusterDrainArgs {
+    /** Admin kubeconfig of the cluster (kept secret). */
+    kubeconfig: pulumi.Input<string>;
+    /** Let the drain delete claims whose volumes go with them. @default false */
+    allowVolumeDeletion?: pulumi.Input<boolean>;
+    /** How long to wait for the controllers to give everything back. @default 900 */
+    timeoutSeconds?: number;
+}
+
+interface Inputs {
+    kubeconfig: string;
+    allowVolumeDeletion: boolean;
+    timeoutSeconds: number;
+}
+
+async function drain(inputs: Inputs): Promise<void> {
+    const kc = inputs.kubeconfig;
+    const list = async <T>(path: string): Promise<T[]> => {
+        const res = await kubeRequest(kc, "GET", path);
+        if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+        return (JSON.parse(res.body) as { items: T[] }).items;
+    };
+    let objs;
+    try {
+        objs = {
+            services: await list<ServiceObject>("/api/v1/services"),
+            claims: await list<ClaimObject>("/api/v1/persistentvolumeclaims"),
+            volumes: await list<VolumeObject>("/api/v1/persistentvolumes"),
+            pods: await list<PodObject>("/api/v1/pods"),
+        };
+    } catch (e) {
+        throw new Error(
+            `cannot reach the cluster to give back its load balancers and volumes (${(e as Error).message}). ` +
+                "If the cluster is already gone, remove this resource from the state with `pulumi state delete <urn>` and clean up in OpenStack.",
+        );
+    }
+    const plan = planDrain(objs, inputs.allowVolumeDeletion);
+    if (plan.blocked.length > 0) {
+        throw new Error(
+            `not destroying: these claims' volumes would be deleted with them (reclaim policy Delete): ${plan.blocked.join(", ")}. ` +
+                "Back them up or move them to a Retain class, delete them yourself, or set osk:tenant.destroy.allowVolumeDeletion: true.",
+        );
+    }
+    const del = async (path: string) => {
+        const res = await kubeRequest(kc, "DELETE", path, { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Foreground" });
+        if (res.status >= 300 && res.status !== 404) throw new Error(`DELETE ${path}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+    };
+    const gone = async (path: string) => (await kubeRequest(kc, "GET", path)).status === 404;
+    const waitGone = async (paths: string[], what: string) => {
+        const deadline = Date.now() + inputs.timeoutSeconds * 1000;
+        let left = paths;
+        while (left.length > 0) {
+            const still: string[] = [];
+            for (const p of left) if (!(await gone(p))) still.push(p);
+            left = still;
+            if (left.length === 0) return;
+            if (Date.now() > deadline) throw new Error(`${what} still present after ${inputs.timeoutSeconds} s: ${left.join(", ")}`);
+            await new Promise((r) => setTimeout(r, 3000));
+        }
+    };
+    // Load balancers first: the cloud controller deletes each Octavia load balancer, then lets its Service go.
+    const svc = plan.loadBalancers.map((s) => `/api/v1/namespaces/${s.namespace}/services/${s.name}`);
+    for (const p of svc) await del(p);
+    await waitGone(svc, "LoadBalancer Services");
+    // Then the pods holding volumes and the claims, so the CSI drivers detach (and, where allowed, delete) them.
+    for (const p of plan.pods) await del(`/api/v1/namespaces/${p.namespace}/pods/${p.name}`);
+    const claims = plan.claims.map((c) => `/api/v1/namespaces/${c.namespace}/persistentvolumeclaims/${c.name}`);
+    for (const p of claims) await del(p);
+    await waitGone(claims, "PersistentVolumeClaims");
+    const deleted = plan.claims.filter((c) => c.volume && c.reclaimPolicy === "Delete").map((c) => `/api/v1/persistentvolumes/${c.volume}`);
+    await waitGone(deleted, "PersistentVolumes");
+    const attachments = await list<{ metadata: { name: string }; spec?: { source?: { persistentVolumeName?: string } } }>("/apis/storage.k8s.io/v1/volumeattachments");
+    const ours = new Set(plan.claims.map((c) => c.volume));
+    await waitGone(attachments.filter((a) => ours.has(a.spec?.source?.persistentVolumeName)).map((a) => `/apis/storage.k8s.io/v1/volumeattachments/${a.metadata.name}`), "VolumeAttachments");
+}
+
+const provider: pulumi.dynamic.ResourceProvider = {
+    async diff(_id: string, olds: Inputs, news: Inputs) {
+        // Nothing to replace: the drain only acts on delete; a new kubeconfig or setting is simply recorded.
+        const changes = olds.kubeconfig !== news.kubeconfig || olds.allowVolumeDeletion !== news.allowVolumeDeletion || olds.timeoutSeconds !== news.timeoutSeconds;
+        return { changes };
+    },
+    async create(inputs: Inputs) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const id = (require("crypto") as typeof import("crypto")).randomBytes(8).toString("hex");
+        return { id, outs: inputs };
+    },
+    async update(_id: string, _olds: Inputs, news: Inputs) {
+        return { outs: news };
+    },
+    async delete(_id: string, props: Inputs) {
+        await drain(props);
+    },
+};
+
+/** Deletes LoadBalancer Services and volume claims when destroyed, waiting until the cloud side is given back. */
+export class ClusterDrain extends pulumi.dynamic.Resource {
+    constructor(name: string, args: ClusterDrainArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            provider,
+            name,
+            { kubeconfig: pulumi.secret(args.kubeconfig), allowVolumeDeletion: args.allowVolumeDeletion ?? false, timeoutSeconds: args.timeoutSeconds ?? 900 },
+            { ...opts, additionalSecretOutputs: ["kubeconfig"] },
+            "k8s",
+            "ClusterDrain",
+        );
+    }
+}

@@ -1,0 +1,136 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { TenantClusterConfig } from "../../../stacks/config/schema";
+import { applyManifest, type Manifest } from "../../k8s/apply";
+import type { ServingCertificate } from "../../secrets/certificate";
+import {
+    CLOUD_CONFIG_SECRET,
+    cinderCsiManifests,
+    cloudControllerManifests,
+    cloudProviderVersion,
+    KEYSTONE_AUTH,
+    keystoneAuthManifests,
+    keystoneAuthUrl,
+    manilaCsiManifests,
+    NAMESPACE,
+    storageClassManifest,
+    type AddonContext,
+} from "./manifests";
+import { cinderStorageClasses, keystoneAuthPolicy, keystoneAuthSync, MANILA_SECRET, manilaStorageClass, renderCloudConf } from "./render";
+
+export interface TenantAddonsArgs {
+    /** Validated tenant section of the model. */
+    tenant: TenantClusterConfig;
+    /** Provider of the cluster the add-ons go into. */
+    provider: k8s.Provider;
+    /** Keystone v3 URL of the tenant's cloud. */
+    authUrl: pulumi.Input<string>;
+    /** Region of the tenant's cloud. */
+    region: string;
+    /** Application credential the cloud controller and the CSI drivers authenticate with. */
+    applicationCredentialId: pulumi.Input<string>;
+    /** Its secret; only ever written into Secrets. */
+    applicationCredentialSecret: pulumi.Input<string>;
+    /** Tenant subnet and external network for the cloud controller's load balancers. @default none (the lab) */
+    network?: { subnetId: pulumi.Input<string>; floatingNetworkId: pulumi.Input<string> };
+    /** The webhook's serving certificate (its CA is what the apiservers trust). */
+    webhookCertificate: ServingCertificate;
+    /** Fixed ClusterIP of the webhook's Service. @default assigned by the cluster */
+    webhookClusterIP?: string;
+    /** Two controller replicas with leader election. @default false */
+    ha?: boolean;
+}
+
+/**
+ * The tenant cluster's cloud integrations: the `cloud-config` Secret from the application credential,
+ * openstack-cloud-controller-manager, the Cinder CSI driver and its StorageClasses, the Manila CSI driver with the
+ * NFS node plugin and its StorageClass, and k8s-keystone-auth with its certificate, policy and sync configuration.
+ */
+export class TenantAddons extends pulumi.ComponentResource {
+    /** Names of the StorageClasses created, default first. */
+    public readonly storageClasses: pulumi.Output<string[]>;
+    /** Where the apiservers reach the Keystone webhook. */
+    public readonly webhookUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: TenantAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("osk:tenant:Addons", name, {}, opts);
+        const t = args.tenant;
+        const child = { parent: this, provider: args.provider };
+        const ctx: AddonContext = { cluster: t.name, registry: t.addons.registry, version: cloudProviderVersion(t.kubernetesVersion), ha: args.ha ?? false };
+        const apply = (role: string, objs: Manifest[], dependsOn: pulumi.Resource[] = []) => objs.map((m) => applyManifest(`${name}-${role}`, m, { ...child, dependsOn }));
+
+        const secretValue = pulumi.secret(args.applicationCredentialSecret);
+        const cloudConfig =
+            t.addons.cloudController || t.addons.cinderCsi
+                ? new k8s.core.v1.Secret(
+                      `${name}-cloud-config`,
+                      {
+                          metadata: { name: CLOUD_CONFIG_SECRET, namespace: NAMESPACE },
+                          type: "Opaque",
+                          stringData: {
+                              "cloud.conf": pulumi
+                                  .all([args.authUrl, args.applicationCredentialId, secretValue, args.network?.subnetId, args.network?.floatingNetworkId])
+                                  .apply(([authUrl, id, secret, subnetId, floatingNetworkId]) =>
+                                      renderCloudConf({ authUrl, region: args.region, applicationCredentialId: id, applicationCredentialSecret: secret, subnetId, floatingNetworkId }),
+                                  ),
+                          },
+                      },
+                      child,
+                  )
+                : undefined;
+        const needsCloudConfig = cloudConfig ? [cloudConfig] : [];
+        if (t.addons.cloudController) apply("cloud-controller", cloudControllerManifests(ctx), needsCloudConfig);
+
+        const classes = [...(t.addons.cinderCsi ? cinderStorageClasses(t) : [])];
+        if (t.addons.cinderCsi) apply("cinder-csi", cinderCsiManifests(ctx), needsCloudConfig);
+
+        const manila = manilaStorageClass(t);
+        if (manila) {
+            const credentials = new k8s.core.v1.Secret(
+                `${name}-manila-credentials`,
+                {
+                    metadata: { name: MANILA_SECRET.name, namespace: MANILA_SECRET.namespace },
+                    type: "Opaque",
+                    stringData: {
+                        "os-authURL": args.authUrl,
+                        "os-region": args.region,
+                        "os-applicationCredentialID": args.applicationCredentialId,
+                        "os-applicationCredentialSecret": secretValue,
+                    },
+                },
+                child,
+            );
+            apply("manila-csi", manilaCsiManifests(ctx), [credentials]);
+            classes.push(manila);
+        }
+        // Default first, so consumers reading the list find it at the head.
+        classes.sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+        // A Retain class is where data outlives its claims: in prod it cannot be deleted by accident either.
+        for (const sc of classes) applyManifest(`${name}-storage`, storageClassManifest(sc), { ...child, protect: args.ha === true && sc.reclaimPolicy === "Retain" });
+
+        const tls = new k8s.core.v1.Secret(
+            `${name}-keystone-auth-tls`,
+            {
+                metadata: { name: KEYSTONE_AUTH.tlsSecret, namespace: NAMESPACE },
+                type: "kubernetes.io/tls",
+                stringData: { "tls.crt": args.webhookCertificate.certPem, "tls.key": args.webhookCertificate.keyPem },
+            },
+            child,
+        );
+        const policy = new k8s.core.v1.ConfigMap(
+            `${name}-keystone-auth-policy`,
+            { metadata: { name: KEYSTONE_AUTH.policyConfigMap, namespace: NAMESPACE }, data: { policies: keystoneAuthPolicy(t.keystoneAuth.policy) } },
+            child,
+        );
+        const syncConfig = keystoneAuthSync(t);
+        const sync = syncConfig
+            ? [new k8s.core.v1.ConfigMap(`${name}-keystone-sync`, { metadata: { name: KEYSTONE_AUTH.syncConfigMap, namespace: NAMESPACE }, data: { syncConfig } }, child)]
+            : [];
+        const objs = keystoneAuthManifests(ctx, { keystoneUrl: args.authUrl, clusterIP: args.webhookClusterIP, sync: syncConfig !== undefined });
+        apply("keystone-auth", objs, [tls, policy, ...sync]);
+
+        this.storageClasses = pulumi.output(classes.map((c) => c.name));
+        this.webhookUrl = pulumi.output(keystoneAuthUrl({ clusterIP: args.webhookClusterIP }));
+        this.registerOutputs({ storageClasses: this.storageClasses, webhookUrl: this.webhookUrl });
+    }
+}

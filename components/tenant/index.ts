@@ -1,0 +1,123 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as openstack from "@pulumi/openstack";
+import * as pulumi from "@pulumi/pulumi";
+import type { SecretValue } from "../../stacks/config/model";
+import type { Site, TenantClusterConfig } from "../../stacks/config/schema";
+import { ControlPlane } from "../cluster";
+import { ClusterDrain } from "../k8s/drain";
+import type { KeystoneConnection } from "../keystone/resources";
+import { ServingCertificate } from "../secrets/certificate";
+import { tenantAddressPlan } from "./addresses";
+import { TenantAddons } from "./addons";
+import { KEYSTONE_AUTH, keystoneAuthSans, keystoneAuthUrl } from "./addons/manifests";
+import { TenantIdentity } from "./identity";
+import { TenantInfrastructure } from "./infrastructure";
+import { APISERVER_PORT, tenantControlPlaneExtras, tenantKubeadmConfig, webhookClusterIP } from "./kubeadm";
+
+export interface TenantClusterArgs {
+    /** Validated tenant section of the model. */
+    tenant: TenantClusterConfig;
+    /** Site profile: prod runs the add-on controllers with two replicas. */
+    profile: Site["profile"];
+    /** Keystone of the tenant's cloud, with admin credentials (creates the project, user and roles). */
+    connection: KeystoneConnection;
+    /** Region of the tenant's cloud. */
+    region: string;
+    /** Cluster the add-ons go into when `tenant.infrastructure` is false (the site's own, as in the lab). */
+    siteProvider: k8s.Provider;
+    /** SSH key for the instances (their key pair's private half). Required when `tenant.infrastructure` is true. */
+    sshPrivateKey?: SecretValue;
+}
+
+/**
+ * Kubernetes on OpenStack: the tenant's identity; with `infrastructure` on, its network, instances and Octavia load
+ * balancer, a kubeadm control plane on them with the external cloud provider and the Keystone webhook, and a drain
+ * that gives back load balancers and volumes on destroy; in every case the in-cluster add-ons.
+ */
+export class TenantCluster extends pulumi.ComponentResource {
+    public readonly projectId: pulumi.Output<string>;
+    public readonly applicationCredentialId: pulumi.Output<string>;
+    /** Admin kubeconfig of the tenant cluster (secret); empty when OSK does not build it. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** `https://<address>:6443`; empty when OSK does not build the cluster. */
+    public readonly apiEndpoint: pulumi.Output<string>;
+    /** The API load balancer's VIP; empty when OSK does not build the cluster. */
+    public readonly apiVip: pulumi.Output<string>;
+    public readonly storageClasses: pulumi.Output<string[]>;
+    public readonly webhookUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: TenantClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("osk:tenant:Cluster", name, {}, opts);
+        const t = args.tenant;
+        const child = { parent: this };
+        const identity = new TenantIdentity(name, { connection: args.connection, project: t.project, cluster: t.name, roles: t.roles }, { ...child, aliases: [{ parent: pulumi.rootStackResource }] });
+        const cloud = {
+            authUrl: args.connection.authUrl,
+            region: args.region,
+            applicationCredentialId: identity.applicationCredentialId,
+            applicationCredentialSecret: identity.applicationCredentialSecret,
+        };
+        const clusterIP = t.infrastructure ? webhookClusterIP(t) : undefined;
+        const webhookUrl = keystoneAuthUrl({ clusterIP });
+        const certificate = new ServingCertificate(`${name}-webhook-tls`, { commonName: KEYSTONE_AUTH.name, ...keystoneAuthSans({ clusterIP }) }, child);
+        const addonArgs = { tenant: t, ...cloud, webhookCertificate: certificate, webhookClusterIP: clusterIP, ha: args.profile === "prod" };
+
+        let addons: TenantAddons;
+        if (t.infrastructure) {
+            if (!args.sshPrivateKey) throw new Error("osk:sshPrivateKey is required when osk:tenant.infrastructure is true");
+            // Everything on OpenStack is created as the tenant's own application credential, inside its project.
+            const cloudProvider = new openstack.Provider(
+                `${name}-openstack`,
+                { authUrl: cloud.authUrl, region: cloud.region, applicationCredentialId: cloud.applicationCredentialId, applicationCredentialSecret: cloud.applicationCredentialSecret },
+                child,
+            );
+            const infra = new TenantInfrastructure(name, { tenant: t, provider: cloudProvider }, child);
+            const plan = tenantAddressPlan(t);
+            const plane = new ControlPlane(
+                `${name}-cluster`,
+                {
+                    config: tenantKubeadmConfig(t, plan),
+                    site: { name: t.name, profile: args.profile, region: args.region, domain: "cluster.local" },
+                    sshPrivateKey: args.sshPrivateKey,
+                    extras: tenantControlPlaneExtras(webhookUrl, certificate.caPem),
+                },
+                { ...child, dependsOn: infra.nodes },
+            );
+            const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: plane.kubeconfig, enableServerSideApply: true }, child);
+            addons = new TenantAddons(
+                `${name}-addons`,
+                { ...addonArgs, provider, network: { subnetId: infra.subnetId, floatingNetworkId: infra.externalNetworkId } },
+                { ...child, dependsOn: [plane] },
+            );
+            // Destroyed first (it depends on the add-ons, which depend on the instances): gives back the load
+            // balancers and volumes while the cloud controller and CSI drivers still run.
+            new ClusterDrain(`${name}-drain`, { kubeconfig: plane.kubeconfig, allowVolumeDeletion: t.destroy.allowVolumeDeletion }, { ...child, dependsOn: [addons] });
+            this.kubeconfig = pulumi.secret(plane.kubeconfig);
+            this.apiVip = pulumi.output(plan.apiVip);
+            this.apiEndpoint = pulumi.interpolate`https://${infra.apiAddress}:${APISERVER_PORT}`;
+        } else {
+            void pulumi.log.info(
+                `tenant "${t.name}": infrastructure is off (osk:tenant.infrastructure: false): no network, instances, load balancer or control plane ` +
+                    "are created on OpenStack (they need Nova, Neutron and Octavia); the identity is created and the add-ons go into the site's cluster.",
+                this,
+            );
+            addons = new TenantAddons(`${name}-addons`, { ...addonArgs, provider: args.siteProvider }, { ...child, dependsOn: [identity] });
+            this.kubeconfig = pulumi.secret("");
+            this.apiVip = pulumi.output("");
+            this.apiEndpoint = pulumi.output("");
+        }
+        this.projectId = identity.projectId;
+        this.applicationCredentialId = identity.applicationCredentialId;
+        this.storageClasses = addons.storageClasses;
+        this.webhookUrl = addons.webhookUrl;
+        this.registerOutputs({
+            projectId: this.projectId,
+            applicationCredentialId: this.applicationCredentialId,
+            kubeconfig: this.kubeconfig,
+            apiEndpoint: this.apiEndpoint,
+            apiVip: this.apiVip,
+            storageClasses: this.storageClasses,
+            webhookUrl: this.webhookUrl,
+        });
+    }
+}

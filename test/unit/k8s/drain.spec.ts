@@ -1,0 +1,46 @@
+import { strict as assert } from "assert";
+import { planDrain } from "../../../components/k8s/drain";
+
+const objs = {
+    services: [
+        { metadata: { name: "web", namespace: "shop" }, spec: { type: "LoadBalancer" } },
+        { metadata: { name: "db", namespace: "shop" }, spec: { type: "ClusterIP" } },
+    ],
+    claims: [
+        { metadata: { name: "data-db-0", namespace: "shop" }, spec: { volumeName: "pv-1" } },
+        { metadata: { name: "archive", namespace: "shop" }, spec: { volumeName: "pv-2" } },
+        { metadata: { name: "pending", namespace: "shop" }, spec: {} },
+    ],
+    volumes: [
+        { metadata: { name: "pv-1" }, spec: { persistentVolumeReclaimPolicy: "Delete" } },
+        { metadata: { name: "pv-2" }, spec: { persistentVolumeReclaimPolicy: "Retain" } },
+    ],
+    pods: [
+        { metadata: { name: "db-0", namespace: "shop" }, spec: { volumes: [{ persistentVolumeClaim: { claimName: "data-db-0" } }] } },
+        { metadata: { name: "web-1", namespace: "shop" }, spec: { volumes: [{}] } },
+        { metadata: { name: "other", namespace: "elsewhere" }, spec: { volumes: [{ persistentVolumeClaim: { claimName: "data-db-0" } }] } },
+    ],
+};
+
+describe("destroy-time drain of a tenant cluster", () => {
+    it("deletes only LoadBalancer Services, so the cloud controller removes their Octavia load balancers", () => {
+        assert.deepEqual(planDrain(objs, true).loadBalancers, [{ namespace: "shop", name: "web" }]);
+    });
+
+    it("stops before touching anything when a claim's volume would be deleted with it", () => {
+        const plan = planDrain(objs, false);
+        assert.deepEqual(plan.blocked, ["shop/data-db-0"]);
+    });
+
+    it("with volume deletion allowed, deletes every claim and the pods that mount them (same namespace only)", () => {
+        const plan = planDrain(objs, true);
+        assert.deepEqual(plan.blocked, []);
+        assert.deepEqual(plan.claims.map((c) => [c.name, c.reclaimPolicy]), [["data-db-0", "Delete"], ["archive", "Retain"], ["pending", undefined]]);
+        assert.deepEqual(plan.pods, [{ namespace: "shop", name: "db-0" }]);
+    });
+
+    it("lets Retain volumes through without the flag: their data stays in Cinder", () => {
+        const plan = planDrain({ ...objs, claims: [objs.claims[1]] }, false);
+        assert.deepEqual(plan.blocked, []);
+    });
+});
