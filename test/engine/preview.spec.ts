@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { createWorkspace, parsePreview, previewSecrets, pulumiRun, type Workspace } from "../../tools/engine/workspace";
+import { createWorkspace, parsePreview, previewSecrets, pulumiRun, withoutTenantInfrastructure, type Workspace } from "../../tools/engine/workspace";
 
 const STACKS = ["dev", "prod"];
 
@@ -26,8 +26,12 @@ const EXPECTED: Record<string, Record<string, number>> = {
         "kubernetes:helm.sh/v3:Release": 18,
         "pulumi-nodejs:dynamic/k8s:ReadinessGate": 2,
         "osk:openstack:Service": 10,
-        "kubernetes:policy/v1:PodDisruptionBudget": 1,
+        // RabbitMQ (the chart renders none) and k8s-keystone-auth
+        "kubernetes:policy/v1:PodDisruptionBudget": 2,
         "kubernetes:gateway.networking.k8s.io/v1:Gateway": 1,
+        "osk:tenant:Addons": 1,
+        "pulumi-nodejs:dynamic/secrets:ServingCertificate": 1,
+        "kubernetes:storage.k8s.io/v1:CSIDriver": 1,
     },
 };
 
@@ -46,6 +50,10 @@ for (const stack of STACKS) {
         before(async () => {
             secrets = previewSecrets(stack);
             ws = createWorkspace(stack, secrets);
+            // The tenant's instances, network and Octavia load balancer need the OpenStack provider plugin, which
+            // cannot be built on this offline machine (no release of it is on the module proxy); mocks cover them
+            // (test/unit/tenant). The engine previews everything else, the tenant's add-ons included.
+            withoutTenantInfrastructure(ws);
             out = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", stack]);
         });
         after(() => ws?.dispose());

@@ -3,9 +3,13 @@
 // APIs, whether they hold what the stack says; then destroy and teardown must leave nothing behind.
 import { strict as assert } from "assert";
 import { spawn, spawnSync } from "child_process";
+import { X509Certificate, createPrivateKey } from "crypto";
 import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 import { call, issueToken } from "../../components/keystone/api";
+import { keystoneAuthPolicy } from "../../components/tenant/addons/render";
+import { validateConfig } from "../../stacks/config/validate";
+import { rawConfig } from "../helpers/stacks";
 import { recover } from "../../tools/engine/recover";
 import { policyArgs, pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { converge, down, helm, KEYSTONE_PORT, kubectl, LAB, labNodes, labWorkspace, startServices } from "../../tools/lab/lab";
@@ -16,7 +20,7 @@ function secretsInState(revealedExport: string): string[] {
     const out: string[] = [];
     for (const r of doc.deployment.resources ?? []) {
         if (!/^pulumi-nodejs:dynamic\/(secrets|keystone):/.test(r.type)) continue;
-        for (const key of ["value", "secret"]) {
+        for (const key of ["value", "secret", "keyPem"]) {
             const v = r.outputs?.[key] as { plaintext?: string } | string | undefined;
             const text = typeof v === "object" && v?.plaintext !== undefined ? (JSON.parse(v.plaintext) as string) : v;
             if (typeof text === "string" && text.length >= 16) out.push(text);
@@ -150,7 +154,7 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
     });
 
     it("puts service passwords in Secrets, never in ConfigMaps", () => {
-        const configMaps = kubectl(["get", "configmaps", "-n", "openstack", "-o", "yaml"]);
+        const configMaps = kubectl(["get", "configmaps", "-n", "openstack", "-o", "yaml"]) + kubectl(["get", "configmaps", "-n", "kube-system", "-o", "yaml"]);
         const passwords = secretsInState(pulumiSync(ws, ["stack", "export", "--show-secrets", "--stack", "lab"]).stdout);
         assert.ok(passwords.length > 10, `found ${passwords.length} generated values in state`);
         for (const p of passwords) assert.ok(!configMaps.includes(p), "a generated credential sits in a ConfigMap");
@@ -174,6 +178,79 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
         assert.equal(creds?.application_credentials.length, 1);
     });
 
+    const secretText = (name: string, key: string) => {
+        const sec = JSON.parse(kubectl(["get", "secret", name, "-n", "kube-system", "-o", "json"])) as { data: Record<string, string> };
+        return Buffer.from(sec.data[key], "base64").toString("utf8");
+    };
+
+    it("applies the tenant's StorageClasses and CSI drivers to the lab cluster, their pods Ready on every node", () => {
+        const classes = Object.fromEntries(json(["get", "storageclasses"]).items.map((c) => [c.metadata.name, c]));
+        assert.equal(classes.standard.provisioner, "cinder.csi.openstack.org");
+        assert.equal(classes.standard.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"], "true");
+        assert.deepEqual(classes.standard.parameters, { type: "lab-ssd" });
+        assert.equal(classes.scratch.reclaimPolicy, "Delete");
+        assert.equal(classes["manila-nfs"].provisioner, "nfs.manila.csi.openstack.org");
+        assert.equal(classes["manila-nfs"].parameters.type, "default");
+        assert.equal(classes["manila-nfs"].parameters["csi.storage.k8s.io/node-publish-secret-name"], "manila-csi-credentials");
+        const drivers = json(["get", "csidrivers"]).items.map((d) => d.metadata.name).sort();
+        assert.deepEqual(drivers, ["cinder.csi.openstack.org", "nfs.csi.k8s.io", "nfs.manila.csi.openstack.org"]);
+        const nodes = labNodes().length;
+        for (const ds of ["csi-cinder-nodeplugin", "csi-manila-nodeplugin", "csi-nfs-nodeplugin"]) {
+            const d = JSON.parse(kubectl(["get", "daemonset", ds, "-n", "kube-system", "-o", "json"]));
+            assert.equal(d.status.numberReady, nodes, `${ds} ready on every node`);
+        }
+        for (const dep of ["csi-cinder-controllerplugin", "csi-manila-controllerplugin"]) {
+            const d = JSON.parse(kubectl(["get", "deployment", dep, "-n", "kube-system", "-o", "json"]));
+            assert.equal(d.status.readyReplicas, 1, dep);
+        }
+        // The lab's nodes are not OpenStack instances: no cloud controller there, by config.
+        assert.equal(json(["get", "daemonsets", "-n", "kube-system", "-l", "app.kubernetes.io/name=openstack-cloud-controller-manager"]).items.length, 0);
+    });
+
+    it("gives the drivers a cloud.conf whose application credential authenticates against the real Keystone", async () => {
+        const conf = secretText("cloud-config", "cloud.conf");
+        const value = (k: string) => new RegExp(`^${k}=(.+)$`, "m").exec(conf)?.[1];
+        assert.equal(value("auth-url"), `http://127.0.0.1:${KEYSTONE_PORT}/v3`);
+        const res = await fetch(`${value("auth-url")}/auth/tokens`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ auth: { identity: { methods: ["application_credential"], application_credential: { id: value("application-credential-id"), secret: value("application-credential-secret") } } } }),
+        });
+        assert.equal(res.status, 201, await res.text());
+        const body = (await res.json()) as { token: { project: { name: string }; roles: { name: string }[] } };
+        assert.equal(body.token.project.name, "lab-apps");
+        assert.deepEqual(body.token.roles.map((r) => r.name), ["member"]);
+        assert.equal(secretText("manila-csi-credentials", "os-applicationCredentialID"), value("application-credential-id"));
+    });
+
+    it("runs k8s-keystone-auth: 2 Ready replicas on different nodes, its certificate, the policy from config, sync", () => {
+        const d = JSON.parse(kubectl(["get", "deployment", "k8s-keystone-auth", "-n", "kube-system", "-o", "json"]));
+        assert.equal(d.status.readyReplicas, 2);
+        const pods = json(["get", "pods", "-n", "kube-system", "-l", "app.kubernetes.io/name=k8s-keystone-auth"]).items;
+        assert.equal(new Set(pods.map((p) => p.spec.nodeName)).size, 2, "the replicas are spread over nodes");
+        assert.equal(JSON.parse(kubectl(["get", "pdb", "k8s-keystone-auth", "-n", "kube-system", "-o", "json"])).spec.minAvailable, 1);
+        const svc = JSON.parse(kubectl(["get", "service", "k8s-keystone-auth", "-n", "kube-system", "-o", "json"]));
+        assert.equal(svc.spec.ports[0].port, 8443);
+        const cert = new X509Certificate(secretText("keystone-auth-certs", "tls.crt"));
+        assert.equal(cert.checkHost("k8s-keystone-auth.kube-system.svc"), "k8s-keystone-auth.kube-system.svc");
+        assert.ok(cert.checkPrivateKey(createPrivateKey(secretText("keystone-auth-certs", "tls.key"))));
+        const outputs = JSON.parse(pulumiSync(ws, ["stack", "output", "--json", "--stack", "lab"]).stdout) as Record<string, unknown>;
+        assert.equal(outputs.tenantWebhookUrl, "https://k8s-keystone-auth.kube-system.svc:8443/webhook");
+        assert.deepEqual(outputs.tenantStorageClasses, ["standard", "scratch", "manila-nfs"]);
+
+        const result = validateConfig(rawConfig("lab"));
+        assert.ok(result.ok && result.model.tenant.enabled);
+        const policy = JSON.parse(kubectl(["get", "configmap", "k8s-keystone-auth-policy", "-n", "kube-system", "-o", "jsonpath={.data.policies}"]));
+        assert.deepEqual(policy, JSON.parse(keystoneAuthPolicy(result.model.tenant.keystoneAuth.policy)));
+        assert.deepEqual(policy[0].users, { projects: ["lab-apps"], roles: ["member"] });
+        assert.deepEqual(policy[0].resource_permissions["*/pods"], ["get", "list", "watch"]);
+        const sync = kubectl(["get", "configmap", "keystone-sync-policy", "-n", "kube-system", "-o", "jsonpath={.data.syncConfig}"]);
+        assert.match(sync, /namespace-format: "lab-%i"/);
+        const args: string[] = d.spec.template.spec.containers[0].args;
+        assert.ok(args.includes("--sync-configmap-name=keystone-sync-policy"));
+        assert.equal(d.spec.template.spec.containers[0].env[0].value, `http://127.0.0.1:${KEYSTONE_PORT}/v3`);
+    });
+
     it("keeps every generated secret out of the state export, the outputs and the logs", () => {
         const plain = pulumiSync(ws, ["stack", "export", "--stack", "lab"]).stdout;
         const revealed = pulumiSync(ws, ["stack", "export", "--show-secrets", "--stack", "lab"]).stdout;
@@ -192,6 +269,11 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
         const out = await pulumiRun(ws, ["destroy", "--yes", "--non-interactive", "--stack", "lab"]);
         assert.equal(out.code, 0, out.stdout.slice(-4000));
         assert.deepEqual(json(["get", "all", "-n", "openstack", "-l", "app.kubernetes.io/managed-by=Helm"]).items.map((i) => i.metadata.name), []);
+        assert.deepEqual(json(["get", "all,configmaps,secrets,serviceaccounts,pdb", "-n", "kube-system", "-l", "app.kubernetes.io/part-of=osk-tenant"]).items.map((i) => i.metadata.name), []);
+        for (const name of ["cloud-config", "manila-csi-credentials", "keystone-auth-certs", "k8s-keystone-auth-policy", "keystone-sync-policy"]) {
+            assert.doesNotMatch(kubectl(["get", "secrets,configmaps", "-n", "kube-system", "-o", "name"]), new RegExp(`/${name}$`, "m"), `${name} left behind`);
+        }
+        assert.deepEqual(json(["get", "storageclasses,csidrivers,clusterroles,clusterrolebindings", "-l", "app.kubernetes.io/managed-by=osk"]).items.map((i) => i.metadata.name), []);
         const nodes = json(["get", "nodes"]).items;
         for (const n of nodes) for (const l of ["openstack-control-plane", "openstack-compute-node", "openvswitch"]) assert.equal(n.metadata.labels[l], undefined, `${n.metadata.name} keeps ${l}`);
         const a = keystoneAuth();
