@@ -216,8 +216,9 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
             headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ auth: { identity: { methods: ["application_credential"], application_credential: { id: value("application-credential-id"), secret: value("application-credential-secret") } } } }),
         });
-        assert.equal(res.status, 201, await res.text());
-        const body = (await res.json()) as { token: { project: { name: string }; roles: { name: string }[] } };
+        const text = await res.text();
+        assert.equal(res.status, 201, text);
+        const body = JSON.parse(text) as { token: { project: { name: string }; roles: { name: string }[] } };
         assert.equal(body.token.project.name, "lab-apps");
         assert.deepEqual(body.token.roles.map((r) => r.name), ["member"]);
         assert.equal(secretText("manila-csi-credentials", "os-applicationCredentialID"), value("application-credential-id"));

@@ -129,6 +129,8 @@ const registrar = (ctx: AddonContext, driverSocket: string) => ({
         { name: "registration-dir", mountPath: "/registration" },
     ],
 });
+// Node plugins mount volumes into pods on the host (the policy pack allows exactly these to be privileged).
+const PRIVILEGED = { privileged: true, capabilities: { add: ["SYS_ADMIN"] }, allowPrivilegeEscalation: true };
 // Node plugins run on every node, tainted or not, uninitialized included.
 const everywhere = [{ operator: "Exists" }];
 const cloudConfigVolume = { name: "cloud-config", secret: { secretName: CLOUD_CONFIG_SECRET } };
@@ -205,7 +207,7 @@ export function cinderCsiManifests(ctx: AddonContext): K8sObject[] {
         ],
         ports: [{ name: "healthz", containerPort: role === "controller" ? 9808 : 9809, protocol: "TCP" }],
         livenessProbe: { httpGet: { path: "/healthz", port: "healthz" }, initialDelaySeconds: 10, periodSeconds: 60, timeoutSeconds: 10, failureThreshold: 5 },
-        ...(role === "node" ? { securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN"] }, allowPrivilegeEscalation: true } } : {}),
+        ...(role === "node" ? { securityContext: PRIVILEGED } : {}),
         volumeMounts: [
             { name: "socket-dir", mountPath: "/csi" },
             cloudConfigMount,
@@ -262,7 +264,7 @@ export function manilaCsiManifests(ctx: AddonContext): K8sObject[] {
         image: image(ctx, `provider-os/manila-csi-plugin:${ctx.version}`),
         args: ["/bin/manila-csi-plugin", "--nodeid=$(NODE_ID)", "--endpoint=unix:///csi/csi.sock", `--drivername=${MANILA_DRIVER}`, "--share-protocol-selector=NFS", `--fwdendpoint=unix://${fwdDir}/csi.sock`, `--cluster-id=${ctx.cluster}`],
         env: [nodeNameEnv],
-        ...(role === "node" ? { securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN"] }, allowPrivilegeEscalation: true } } : {}),
+        ...(role === "node" ? { securityContext: PRIVILEGED } : {}),
         volumeMounts: [
             { name: "socket-dir", mountPath: "/csi" },
             { name: "fwd-plugin-dir", mountPath: fwdDir },
@@ -311,7 +313,7 @@ export function manilaCsiManifests(ctx: AddonContext): K8sObject[] {
                     image: image(ctx, SIDECARS.nfsPlugin),
                     args: ["--v=2", "--nodeid=$(NODE_ID)", "--endpoint=unix:///csi/csi.sock", `--drivername=${NFS_DRIVER}`],
                     env: [nodeNameEnv],
-                    securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN"] }, allowPrivilegeEscalation: true },
+                    securityContext: PRIVILEGED,
                     volumeMounts: [
                         { name: "socket-dir", mountPath: "/csi" },
                         { name: "pods-mount-dir", mountPath: "/var/lib/kubelet/pods", mountPropagation: "Bidirectional" },
