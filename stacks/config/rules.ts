@@ -1,5 +1,6 @@
 // Cross-field rules: checks that need more than one field, run on whatever sections parsed cleanly.
 import { MIN_NODE_NETWORK_SIZE, workerCapacity } from "../../components/tenant/addresses";
+import { infrastructureProblems } from "../../components/tenant/infrastructure/plan";
 import { addressAt, networkContains, networkSize, networksOverlap, parseNetwork, type Network } from "../../components/net/cidr";
 import { ROLE_LABELS, type Problem } from "./model";
 import { formatPath } from "./paths";
@@ -284,6 +285,9 @@ function tenantRules(s: ParsedSections, out: Problem[]): void {
     }
     if (!t.addons.cinderCsi && t.storage.cinderClasses.length > 0) {
         out.push({ path: `${P}.storage.cinderClasses`, message: "Cinder StorageClasses need the Cinder CSI driver; allowed: tenant.addons.cinderCsi: true, or no cinderClasses" });
+    }
+    if (t.infrastructure && [t.network.nodes, ...t.apiAllowedCidrs].every((c) => tryNetwork(c))) {
+        for (const p of infrastructureProblems(t)) out.push({ path: `${P}.${p.key}`, message: p.message });
     }
     const classes = t.storage.cinderClasses;
     duplicates(classes.map((c) => c.name)).forEach((n) => out.push({ path: `${P}.storage.cinderClasses`, message: `StorageClass "${n}" is defined twice` }));

@@ -37,7 +37,8 @@ export class TenantInfrastructure extends pulumi.ComponentResource {
         super("osk:tenant:Infrastructure", name, {}, opts);
         const t = args.tenant;
         const problems = infrastructureProblems(t);
-        if (problems.length > 0) throw new pulumi.ResourceError(`osk:tenant: ${problems.join("; ")}`, this);
+        // Validation reports these first (stacks/config/rules.ts); this guards direct use of the component.
+        if (problems.length > 0) throw new pulumi.ResourceError(problems.map((p) => `osk:tenant.${p.key}: ${p.message}`).join("; "), this);
         const provider = args.provider;
         const child = { parent: this, provider };
         const plan = tenantAddressPlan(t);

@@ -109,17 +109,17 @@ export function securityGroupRules(t: RulesInput): SecurityRules {
  * Problems that validation does not catch yet but the cloud would refuse at apply time; empty when the cluster
  * can be built. Each names the key at fault and what is allowed.
  */
-export function infrastructureProblems(t: RulesInput & Pick<TenantClusterConfig, "floatingIps">): string[] {
-    const problems: string[] = [];
+export function infrastructureProblems(t: RulesInput & Pick<TenantClusterConfig, "floatingIps">): { key: string; message: string }[] {
+    const problems: { key: string; message: string }[] = [];
     const family = parseNetwork(t.network.nodes).family;
     t.apiAllowedCidrs.forEach((c, i) => {
         // Octavia checks every allowed CIDR against the VIP's IP version and refuses the listener otherwise.
         if (parseNetwork(c).family !== family) {
-            problems.push(`apiAllowedCidrs[${i}]: ${c} is not ${family} like network.nodes (${t.network.nodes}); the API load balancer accepts only networks of its VIP's family`);
+            problems.push({ key: `apiAllowedCidrs[${i}]`, message: `${c} is not ${family} like network.nodes (${t.network.nodes}); the API load balancer accepts only networks of its VIP's family` });
         }
     });
     if (t.floatingIps && family !== "ipv4") {
-        problems.push(`floatingIps: Neutron floating IPs are IPv4 only, and network.nodes is ${t.network.nodes}; allowed: floatingIps false, or an IPv4 network.nodes`);
+        problems.push({ key: "floatingIps", message: `Neutron floating IPs are IPv4 only, and network.nodes is ${t.network.nodes}; allowed: floatingIps false, or an IPv4 network.nodes` });
     }
     return problems;
 }
