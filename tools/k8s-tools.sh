@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes tools the test tier and the lab run: kubeadm, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, etcd, etcdctl, kwok, kwokctl and helm. Everything is compiled from Go modules
+# kube-scheduler, kubectl, etcd, etcdctl, kwok, kwokctl, helm, and k8s-keystone-auth (the lab runs the real webhook
+# against its real Keystone). Everything is compiled from Go modules
 # fetched through the Go module proxy (no prebuilt binaries), and cached outside the repository by version, so
 # a warm run only checks that the binaries are there and prints their versions.
 #
 #   tools/k8s-tools.sh              build what is missing, then print the versions
 #   tools/k8s-tools.sh kubeadm      only kubeadm (all the test tier needs); also: kubernetes etcd kwok helm
+#                                   keystone-auth
 #   tools/k8s-tools.sh --env [...]  print the environment to eval (fails if a binary is missing)
 #   tools/k8s-tools.sh --latest     show the newest versions the proxy serves whole (to bump the pins below)
 #
@@ -17,6 +19,8 @@ K8S_VERSION=${K8S_VERSION:-1.33.4}
 ETCD_VERSION=${ETCD_VERSION:-3.6.16}
 KWOK_VERSION=${KWOK_VERSION:-0.8.0}
 HELM_VERSION=${HELM_VERSION:-3.22.0}
+# cloud-provider-openstack follows Kubernetes' minors; OSK deploys the v1.<minor>.0 release of the cluster's minor.
+CPO_VERSION=${CPO_VERSION:-1.$(cut -d. -f2 <<<"$K8S_VERSION").0}
 
 cache=${OSK_CACHE:-$HOME/.cache/osk}
 root=$cache/k8s-$K8S_VERSION
@@ -36,7 +40,8 @@ piece_bins() {
     etcd) echo etcd etcdctl ;;
     kwok) echo kwok kwokctl ;;
     helm) echo helm ;;
-    *) die "unknown piece '$1' (known: kubeadm kubernetes etcd kwok helm)" ;;
+    keystone-auth) echo k8s-keystone-auth ;;
+    *) die "unknown piece '$1' (known: kubeadm kubernetes etcd kwok helm keystone-auth)" ;;
   esac
 }
 bin_source() { # binary -> the module@version it must come from
@@ -45,6 +50,7 @@ bin_source() { # binary -> the module@version it must come from
     etcd | etcdctl) echo "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" ;;
     kwok | kwokctl) echo "sigs.k8s.io/kwok@v$KWOK_VERSION" ;;
     helm) echo "helm.sh/helm/v3@v$HELM_VERSION" ;;
+    k8s-keystone-auth) echo "k8s.io/cloud-provider-openstack@v$CPO_VERSION" ;;
   esac
 }
 have() { [ -x "$bindir/$1" ] && [ "$(cat "$stamps/$1" 2>/dev/null)" = "$(bin_source "$1")" ]; }
@@ -58,6 +64,8 @@ bin_version() { # binary [dir]: its version output
     etcdctl) "$b" version | sed -n 1p ;;
     kwok | kwokctl) "$b" --version ;;
     helm) "$b" version --short ;;
+    # It has no version flag; its usage output proves it runs, the stamp says what it was built from.
+    k8s-keystone-auth) "$b" --help >/dev/null 2>&1 && cat "$stamps/$1" 2>/dev/null || echo "built from $(bin_source "$1")" ;;
   esac
 }
 
@@ -66,7 +74,7 @@ case ${1:-} in -h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//
 [ "${1:-}" = --env ] && { mode="env"; shift; }
 [ "${1:-}" = --latest ] && { mode="latest"; shift; }
 pieces=("$@") given=${*:+ $*}
-[ ${#pieces[@]} -gt 0 ] || pieces=(kubernetes etcd kwok helm)
+[ ${#pieces[@]} -gt 0 ] || pieces=(kubernetes etcd kwok helm keystone-auth)
 wanted=()
 for p in "${pieces[@]}"; do for b in $(piece_bins "$p"); do wanted+=("$b"); done; done
 
@@ -281,6 +289,21 @@ build_helm() {
   install_bins helm
 }
 
+# --- k8s-keystone-auth: a throwaway main module requires cloud-provider-openstack and builds its command ----------
+build_keystone-auth() {
+  local ver=v$CPO_VERSION
+  begin keystone-auth
+  say "k8s-keystone-auth $ver: building from k8s.io/cloud-provider-openstack@$ver"
+  need_on_proxy "k8s.io/cloud-provider-openstack@$ver"
+  module_dir k8s.io/cloud-provider-openstack "$ver" >/dev/null
+  mkdir -p "$work/wrapper"; cd "$work/wrapper"
+  quiet go mod init osk.local/keystone-auth
+  go mod edit -require="k8s.io/cloud-provider-openstack@$ver"
+  quiet go build -mod=mod -trimpath -ldflags "-s -w -X k8s.io/cloud-provider-openstack/pkg/version.Version=$ver" -o "$out/k8s-keystone-auth" k8s.io/cloud-provider-openstack/cmd/k8s-keystone-auth
+  cd "$root"
+  install_bins k8s-keystone-auth
+}
+
 # --- build what is missing, one piece at a time ---------------------------------------------------------------
 timed() { local t0=$SECONDS; "$@"; say "  ${1#build_} built in $((SECONDS - t0)) s"; }
 todo_kube=() todo=() cached=()
@@ -291,6 +314,7 @@ for b in "${wanted[@]}"; do
     etcd*) [[ " ${todo[*]} " == *" etcd "* ]] || todo+=(etcd) ;;
     kwok*) [[ " ${todo[*]} " == *" kwok "* ]] || todo+=(kwok) ;;
     helm) todo+=(helm) ;;
+    k8s-keystone-auth) todo+=(keystone-auth) ;;
   esac
 done
 if [ ${#todo_kube[@]} -gt 0 ]; then (timed build_kubernetes "${todo_kube[@]}"); fi

@@ -3,16 +3,17 @@
 // APIs, whether they hold what the stack says; then destroy and teardown must leave nothing behind.
 import { strict as assert } from "assert";
 import { spawn, spawnSync } from "child_process";
-import { X509Certificate, createPrivateKey } from "crypto";
-import { existsSync, readFileSync } from "fs";
+import { X509Certificate, createPrivateKey, randomBytes } from "crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
+import { request as httpsRequest } from "https";
 import { join } from "path";
-import { call, issueToken } from "../../components/keystone/api";
+import { call, issueToken, roleId } from "../../components/keystone/api";
 import { keystoneAuthPolicy } from "../../components/tenant/addons/render";
 import { validateConfig } from "../../stacks/config/validate";
 import { rawConfig } from "../helpers/stacks";
 import { recover } from "../../tools/engine/recover";
 import { policyArgs, pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
-import { converge, down, helm, KEYSTONE_PORT, kubectl, LAB, labNodes, labWorkspace, startServices } from "../../tools/lab/lab";
+import { binDir, converge, down, helm, KEYSTONE_PORT, kubectl, LAB, labNodes, labWorkspace, startServices } from "../../tools/lab/lab";
 
 /** Plaintext of every secret output of OSK's own resources, from `pulumi stack export --show-secrets`. */
 function secretsInState(revealedExport: string): string[] {
@@ -252,6 +253,78 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
         assert.equal(d.spec.template.spec.containers[0].env[0].value, `http://127.0.0.1:${KEYSTONE_PORT}/v3`);
     });
 
+    it("the real k8s-keystone-auth, with the stack's certificate and policy, authenticates Keystone tokens and authorizes by project and role", async function () {
+        // The webhook binary built from cloud-provider-openstack (tools/k8s-tools.sh), run on loopback against the
+        // lab's Keystone and reading the policy ConfigMap OSK applied: the same calls an apiserver makes.
+        const dir = join(LAB, "webhook");
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        writeFileSync(join(dir, "tls.crt"), secretText("keystone-auth-certs", "tls.crt"), { mode: 0o600 });
+        writeFileSync(join(dir, "tls.key"), secretText("keystone-auth-certs", "tls.key"), { mode: 0o600 });
+        const state = JSON.parse(pulumiSync(ws, ["stack", "export", "--stack", "lab"]).stdout) as { deployment: { resources: { type: string; outputs?: { caPem?: string } }[] } };
+        const ca = state.deployment.resources.find((r) => r.type === "pulumi-nodejs:dynamic/secrets:ServingCertificate")!.outputs!.caPem!;
+        const a = keystoneAuth();
+        const admin = await issueToken(a);
+        const project = (await call<{ projects: { id: string }[] }>(a.authUrl, admin.token, "GET", "/projects?name=lab-apps"))!.projects[0].id;
+        const password = randomBytes(18).toString("base64url");
+        const user = (await call<{ user: { id: string } }>(a.authUrl, admin.token, "POST", "/users", { user: { name: "lab-apps-viewer", password, default_project_id: project } }))!.user.id;
+        const port = 18443;
+        const webhook = spawn(join(binDir(), "k8s-keystone-auth"), [
+            `--keystone-url=${a.authUrl}`,
+            `--tls-cert-file=${join(dir, "tls.crt")}`,
+            `--tls-private-key-file=${join(dir, "tls.key")}`,
+            "--policy-configmap-name=k8s-keystone-auth-policy",
+            `--kubeconfig=${join(LAB, "cluster", "kubeconfig")}`,
+            `--listen=127.0.0.1:${port}`,
+        ], { stdio: ["ignore", "pipe", "pipe"] });
+        let webhookLog = "";
+        webhook.stdout.on("data", (d: Buffer) => (webhookLog += d.toString()));
+        webhook.stderr.on("data", (d: Buffer) => (webhookLog += d.toString()));
+        const review = (body: unknown) =>
+            new Promise<any>((resolve, reject) => {
+                const payload = JSON.stringify(body);
+                // Verified as the apiserver does: against the CA in its webhook kubeconfig, for the Service's name.
+                const req = httpsRequest({ host: "127.0.0.1", port, path: "/webhook", method: "POST", ca, servername: "k8s-keystone-auth.kube-system.svc", headers: { "Content-Type": "application/json" }, timeout: 10000 }, (res) => {
+                    let text = "";
+                    res.on("data", (d: Buffer) => (text += d.toString()));
+                    // A refused token comes back as 401 with the review in the body.
+                    res.on("end", () => ([200, 401].includes(res.statusCode ?? 0) ? resolve(JSON.parse(text)) : reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`))));
+                });
+                req.on("error", reject);
+                req.end(payload);
+            });
+        try {
+            await call(a.authUrl, admin.token, "PUT", `/projects/${project}/users/${user}/roles/${await roleId(a.authUrl, admin.token, "member")}`);
+            const viewer = await issueToken({ authUrl: a.authUrl, username: "lab-apps-viewer", password, projectName: "lab-apps" });
+            const tokenReview = (token: string) => review({ apiVersion: "authentication.k8s.io/v1beta1", kind: "TokenReview", spec: { token } });
+            let authn: any;
+            for (let i = 0; i < 50 && !authn; i++) {
+                authn = await tokenReview(viewer.token).catch(() => undefined);
+                if (!authn) await new Promise((r) => setTimeout(r, 300));
+            }
+            assert.ok(authn, `the webhook did not answer:\n${webhookLog.slice(-2000)}`);
+            assert.equal(authn.status.authenticated, true, JSON.stringify(authn.status));
+            assert.equal(authn.status.user.username, "lab-apps-viewer");
+            assert.deepEqual(authn.status.user.extra["alpha.kubernetes.io/identity/project/name"], ["lab-apps"]);
+            // Keystone's implied roles come along (member implies reader).
+            assert.ok(authn.status.user.extra["alpha.kubernetes.io/identity/roles"].includes("member"));
+            assert.equal((await tokenReview("not-a-keystone-token")).status.authenticated, false);
+
+            // v1beta1, the version apiservers send by default: the groups field is named "group" there.
+            const sar = (u: any, verb: string, resource: string) =>
+                review({ apiVersion: "authorization.k8s.io/v1beta1", kind: "SubjectAccessReview", spec: { user: u.username, group: u.groups ?? [], extra: u.extra, resourceAttributes: { namespace: "shop", verb, group: "", resource } } });
+            // The lab's policy: lab-apps members may get/list/watch pods, deployments and services anywhere.
+            assert.equal((await sar(authn.status.user, "list", "pods")).status.allowed, true);
+            assert.equal((await sar(authn.status.user, "delete", "pods")).status.allowed, false);
+            assert.equal((await sar(authn.status.user, "get", "secrets")).status.allowed, false);
+            // The same role in another project (admin holds admin there, not lab-apps) grants nothing.
+            const adminUser = (await tokenReview(admin.token)).status.user;
+            assert.equal((await sar(adminUser, "list", "pods")).status.allowed, false);
+        } finally {
+            webhook.kill("SIGTERM");
+            await call(a.authUrl, admin.token, "DELETE", `/users/${user}`);
+        }
+    });
+
     it("keeps every generated secret out of the state export, the outputs and the logs", () => {
         const plain = pulumiSync(ws, ["stack", "export", "--stack", "lab"]).stdout;
         const revealed = pulumiSync(ws, ["stack", "export", "--show-secrets", "--stack", "lab"]).stdout;
@@ -286,7 +359,7 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
 
         await down();
         const ps = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" }).stdout;
-        for (const needle of [LAB, "kwok ", "kube-apiserver", "keystone-wsgi", "chart-server.ts"]) {
+        for (const needle of [LAB, "kwok ", "kube-apiserver", "keystone-wsgi", "chart-server.ts", "k8s-keystone-auth"]) {
             assert.ok(!ps.split("\n").some((l) => l.includes(needle) && !l.includes("ps -eo")), `a lab process is still running: ${needle}`);
         }
     });

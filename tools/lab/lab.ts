@@ -118,7 +118,7 @@ export function helm(args: string[]): string {
 
 let bin: string | undefined;
 /** Where the Kubernetes tools are; asked once, not on every kubectl or helm call. */
-function binDir(): string {
+export function binDir(): string {
     bin ??= /OSK_K8S_BIN=(\S+)/.exec(run("bash", ["tools/k8s-tools.sh", "--env"]))![1];
     return bin;
 }
