@@ -21,9 +21,27 @@ export interface ClaimObject extends Meta {
 export interface VolumeObject extends Meta {
     spec?: { persistentVolumeReclaimPolicy?: string; csi?: { driver?: string } };
 }
+interface OwnerRef {
+    kind: string;
+    name: string;
+    controller?: boolean;
+}
 export interface PodObject extends Meta {
+    metadata: Meta["metadata"] & { ownerReferences?: OwnerRef[] };
     spec?: { volumes?: { persistentVolumeClaim?: { claimName: string } }[] };
 }
+export interface ReplicaSetObject extends Meta {
+    metadata: Meta["metadata"] & { ownerReferences?: OwnerRef[] };
+}
+
+/** Workload kinds the drain deletes whole (their controllers would otherwise recreate the pods and claims). */
+export const WORKLOAD_PATHS: Record<string, string> = {
+    Deployment: "/apis/apps/v1/namespaces/{ns}/deployments/{name}",
+    ReplicaSet: "/apis/apps/v1/namespaces/{ns}/replicasets/{name}",
+    StatefulSet: "/apis/apps/v1/namespaces/{ns}/statefulsets/{name}",
+    DaemonSet: "/apis/apps/v1/namespaces/{ns}/daemonsets/{name}",
+    Job: "/apis/batch/v1/namespaces/{ns}/jobs/{name}",
+};
 
 export interface Ref {
     namespace: string;
@@ -35,7 +53,9 @@ export interface DrainPlan {
     loadBalancers: Ref[];
     /** Every claim, deleted after the pods using it. */
     claims: (Ref & { volume?: string; reclaimPolicy?: string })[];
-    /** Pods mounting a claim: deleted so the volume can detach. */
+    /** Workloads whose pods mount a claim: deleted whole, so nothing recreates the pods or the claims. */
+    workloads: (Ref & { kind: string })[];
+    /** Pods mounting a claim that no workload owns: deleted so the volume can detach. */
     pods: Ref[];
     /** Claims whose data would go with them; non-empty stops the drain unless volume deletion is allowed. */
     blocked: string[];
@@ -44,14 +64,32 @@ export interface DrainPlan {
 const ref = (o: Meta): Ref => ({ namespace: o.metadata.namespace ?? "default", name: o.metadata.name });
 
 /** Decides what the drain deletes and whether it may; pure so the rules are tested without a cluster. */
-export function planDrain(objs: { services: ServiceObject[]; claims: ClaimObject[]; volumes: VolumeObject[]; pods: PodObject[] }, allowVolumeDeletion: boolean): DrainPlan {
+export function planDrain(
+    objs: { services: ServiceObject[]; claims: ClaimObject[]; volumes: VolumeObject[]; pods: PodObject[]; replicaSets?: ReplicaSetObject[] },
+    allowVolumeDeletion: boolean,
+): DrainPlan {
     const policy = new Map(objs.volumes.map((v) => [v.metadata.name, v.spec?.persistentVolumeReclaimPolicy]));
     const claims = objs.claims.map((c) => ({ ...ref(c), volume: c.spec?.volumeName, reclaimPolicy: c.spec?.volumeName ? policy.get(c.spec.volumeName) : undefined }));
     const claimKeys = new Set(claims.map((c) => `${c.namespace}/${c.name}`));
+    const replicaSets = new Map((objs.replicaSets ?? []).map((r) => [`${r.metadata.namespace ?? "default"}/${r.metadata.name}`, r]));
+    const controller = (o: { metadata: { ownerReferences?: OwnerRef[] } }) => o.metadata.ownerReferences?.find((r) => r.controller !== false && r.kind in WORKLOAD_PATHS);
+    const workloads = new Map<string, Ref & { kind: string }>();
+    const pods: Ref[] = [];
+    for (const p of objs.pods) {
+        const ns = p.metadata.namespace ?? "default";
+        if (!(p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim && claimKeys.has(`${ns}/${v.persistentVolumeClaim.claimName}`))) continue;
+        let owner = controller(p);
+        // A ReplicaSet's own owner (its Deployment) would recreate it: go to the top.
+        const rs = owner?.kind === "ReplicaSet" ? replicaSets.get(`${ns}/${owner.name}`) : undefined;
+        if (rs) owner = controller(rs) ?? owner;
+        if (owner) workloads.set(`${owner.kind}/${ns}/${owner.name}`, { kind: owner.kind, namespace: ns, name: owner.name });
+        else pods.push(ref(p));
+    }
     return {
         loadBalancers: objs.services.filter((s) => s.spec?.type === "LoadBalancer").map(ref),
         claims,
-        pods: objs.pods.filter((p) => (p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim && claimKeys.has(`${p.metadata.namespace ?? "default"}/${v.persistentVolumeClaim.claimName}`))).map(ref),
+        workloads: [...workloads.values()],
+        pods,
         blocked: allowVolumeDeletion ? [] : claims.filter((c) => c.reclaimPolicy === "Delete").map((c) => `${c.namespace}/${c.name}`),
     };
 }
@@ -71,7 +109,8 @@ interface Inputs {
     timeoutSeconds: number;
 }
 
-async function drain(inputs: Inputs): Promise<void> {
+/** What the resource's delete does; exported so the lab runs it against a real API server. */
+export async function drainCluster(inputs: { kubeconfig: string; allowVolumeDeletion: boolean; timeoutSeconds: number }): Promise<void> {
     const kc = inputs.kubeconfig;
     const list = async <T>(path: string): Promise<T[]> => {
         const res = await kubeRequest(kc, "GET", path);
@@ -85,6 +124,7 @@ async function drain(inputs: Inputs): Promise<void> {
             claims: await list<ClaimObject>("/api/v1/persistentvolumeclaims"),
             volumes: await list<VolumeObject>("/api/v1/persistentvolumes"),
             pods: await list<PodObject>("/api/v1/pods"),
+            replicaSets: await list<ReplicaSetObject>("/apis/apps/v1/replicasets"),
         };
     } catch (e) {
         throw new Error(
@@ -120,8 +160,14 @@ async function drain(inputs: Inputs): Promise<void> {
     const svc = plan.loadBalancers.map((s) => `/api/v1/namespaces/${s.namespace}/services/${s.name}`);
     for (const p of svc) await del(p);
     await waitGone(svc, "LoadBalancer Services");
-    // Then the pods holding volumes and the claims, so the CSI drivers detach (and, where allowed, delete) them.
-    for (const p of plan.pods) await del(`/api/v1/namespaces/${p.namespace}/pods/${p.name}`);
+    // Then what holds the volumes (workloads whole, so they recreate nothing, and lone pods), then the claims, so
+    // the CSI drivers detach (and, where allowed, delete) them.
+    const holders = [
+        ...plan.workloads.map((w) => WORKLOAD_PATHS[w.kind].replace("{ns}", w.namespace).replace("{name}", w.name)),
+        ...plan.pods.map((p) => `/api/v1/namespaces/${p.namespace}/pods/${p.name}`),
+    ];
+    for (const p of holders) await del(p);
+    await waitGone(holders, "workloads holding volumes");
     const claims = plan.claims.map((c) => `/api/v1/namespaces/${c.namespace}/persistentvolumeclaims/${c.name}`);
     for (const p of claims) await del(p);
     await waitGone(claims, "PersistentVolumeClaims");
@@ -147,7 +193,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
         return { outs: news };
     },
     async delete(_id: string, props: Inputs) {
-        await drain(props);
+        await drainCluster(props);
     },
 };
 

@@ -7,6 +7,7 @@ import { X509Certificate, createPrivateKey, randomBytes } from "crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { request as httpsRequest } from "https";
 import { join } from "path";
+import { drainCluster } from "../../components/k8s/drain";
 import { call, issueToken, roleId } from "../../components/keystone/api";
 import { keystoneAuthPolicy } from "../../components/tenant/addons/render";
 import { validateConfig } from "../../stacks/config/validate";
@@ -337,6 +338,45 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
             assert.ok(!outputs.includes(s), "a secret in the stack outputs");
             assert.ok(!convergeLog.includes(s), "a secret in the converge log");
         }
+    });
+
+    it("the destroy-time drain, against the real API: refuses while data would be lost, then gives back load balancers and claims", async () => {
+        // What a tenant destroy runs first (components/k8s/drain.ts), here on the lab cluster just before the destroy:
+        // a LoadBalancer Service, a claim bound to a volume that would be deleted with it, and a pod using it.
+        const ns = "osk-drain-check";
+        const file = join(LAB, "drain-check.json");
+        const pvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data", namespace: ns }, spec: { storageClassName: "osk-drain-check", volumeName: "osk-drain-check", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } };
+        const objects = [
+            { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } },
+            { apiVersion: "v1", kind: "PersistentVolume", metadata: { name: "osk-drain-check" }, spec: { storageClassName: "osk-drain-check", capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], persistentVolumeReclaimPolicy: "Delete", hostPath: { path: "/tmp/osk-drain-check" }, claimRef: { namespace: ns, name: "data" } } },
+            pvc,
+            { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: ns }, spec: { type: "LoadBalancer", selector: { app: "web" }, ports: [{ port: 80 }] } },
+            { apiVersion: "v1", kind: "Pod", metadata: { name: "db", namespace: ns }, spec: { nodeName: "lab-cmp-1", containers: [{ name: "db", image: "db:1" }], volumes: [{ name: "data", persistentVolumeClaim: { claimName: "data" } }] } },
+        ];
+        writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
+        kubectl(["apply", "-f", file]);
+        for (let i = 0; i < 60 && kubectl(["get", "pvc", "data", "-n", ns, "-o", "jsonpath={.status.phase}"]) !== "Bound"; i++) await new Promise((r) => setTimeout(r, 500));
+        assert.equal(kubectl(["get", "pvc", "data", "-n", ns, "-o", "jsonpath={.status.phase}"]), "Bound");
+        const kubeconfig = readFileSync(join(LAB, "cluster", "kubeconfig"), "utf8");
+        const statefulSets = () => json(["get", "statefulsets", "-A"]).items.map((x) => `${x.metadata.namespace}/${x.metadata.name}`);
+        const before = statefulSets();
+        const withoutClaims = json(["get", "statefulsets", "-A"]).items.filter((x) => !x.spec.volumeClaimTemplates?.length).map((x) => `${x.metadata.namespace}/${x.metadata.name}`);
+        assert.ok(before.length > withoutClaims.length, "the platform has StatefulSets holding claims");
+
+        await assert.rejects(drainCluster({ kubeconfig, allowVolumeDeletion: false, timeoutSeconds: 60 }), /not destroying: .*osk-drain-check\/data/);
+        assert.equal(json(["get", "services", "-n", ns, "--field-selector", "metadata.name=web"]).items.length, 1, "a refused drain touches nothing");
+        assert.deepEqual(statefulSets(), before);
+
+        // With the volume's data kept (Retain), the drain goes through: everything that could hold cloud resources goes.
+        kubectl(["patch", "pv", "osk-drain-check", "-p", JSON.stringify({ spec: { persistentVolumeReclaimPolicy: "Retain" } })]);
+        await drainCluster({ kubeconfig, allowVolumeDeletion: false, timeoutSeconds: 120 });
+        assert.deepEqual(json(["get", "services", "-A", "--field-selector", "spec.type=LoadBalancer"]).items, []);
+        assert.deepEqual(json(["get", "pvc", "-A"]).items.map((c) => c.metadata.name), [], "no claim is left, the platform's included");
+        assert.deepEqual(json(["get", "pods", "-n", ns]).items, []);
+        assert.deepEqual(statefulSets(), withoutClaims, "workloads holding claims are deleted whole, so nothing recreates them; the others stay");
+        assert.equal(kubectl(["get", "pv", "osk-drain-check", "-o", "jsonpath={.status.phase}"]), "Released", "the volume and its data stay");
+        kubectl(["delete", "pv", "osk-drain-check"]);
+        kubectl(["delete", "namespace", ns, "--wait=false"]);
     });
 
     it("destroys everything it created, in the cluster and in Keystone, and the teardown leaves no process", async () => {

@@ -30,7 +30,7 @@ export function renderCloudConf(c: CloudConfInput): string {
         "use-octavia=true",
         ...(c.subnetId ? [`subnet-id=${c.subnetId}`] : []),
         ...(c.floatingNetworkId ? [`floating-network-id=${c.floatingNetworkId}`] : []),
-        // Services' load balancers go when the Service goes, so a cluster teardown leaves none behind.
+        // Load balancer status carries the VIP address, not a made-up host name.
         "enable-ingress-hostname=false",
         "",
         "[BlockStorage]",

@@ -16,10 +16,13 @@ const objs = {
         { metadata: { name: "pv-2" }, spec: { persistentVolumeReclaimPolicy: "Retain" } },
     ],
     pods: [
-        { metadata: { name: "db-0", namespace: "shop" }, spec: { volumes: [{ persistentVolumeClaim: { claimName: "data-db-0" } }] } },
+        { metadata: { name: "db-0", namespace: "shop", ownerReferences: [{ kind: "StatefulSet", name: "db", controller: true }] }, spec: { volumes: [{ persistentVolumeClaim: { claimName: "data-db-0" } }] } },
+        { metadata: { name: "api-7f9-x", namespace: "shop", ownerReferences: [{ kind: "ReplicaSet", name: "api-7f9", controller: true }] }, spec: { volumes: [{ persistentVolumeClaim: { claimName: "archive" } }] } },
+        { metadata: { name: "debug", namespace: "shop" }, spec: { volumes: [{ persistentVolumeClaim: { claimName: "archive" } }] } },
         { metadata: { name: "web-1", namespace: "shop" }, spec: { volumes: [{}] } },
         { metadata: { name: "other", namespace: "elsewhere" }, spec: { volumes: [{ persistentVolumeClaim: { claimName: "data-db-0" } }] } },
     ],
+    replicaSets: [{ metadata: { name: "api-7f9", namespace: "shop", ownerReferences: [{ kind: "Deployment", name: "api", controller: true }] } }],
 };
 
 describe("destroy-time drain of a tenant cluster", () => {
@@ -32,11 +35,19 @@ describe("destroy-time drain of a tenant cluster", () => {
         assert.deepEqual(plan.blocked, ["shop/data-db-0"]);
     });
 
-    it("with volume deletion allowed, deletes every claim and the pods that mount them (same namespace only)", () => {
+    it("with volume deletion allowed, deletes every claim and what mounts them (same namespace only)", () => {
         const plan = planDrain(objs, true);
         assert.deepEqual(plan.blocked, []);
         assert.deepEqual(plan.claims.map((c) => [c.name, c.reclaimPolicy]), [["data-db-0", "Delete"], ["archive", "Retain"], ["pending", undefined]]);
-        assert.deepEqual(plan.pods, [{ namespace: "shop", name: "db-0" }]);
+        assert.deepEqual(plan.pods, [{ namespace: "shop", name: "debug" }], "a lone pod is deleted itself");
+    });
+
+    it("deletes the workload that owns a pod, at the top, so its controller recreates neither pods nor claims", () => {
+        const plan = planDrain(objs, true);
+        assert.deepEqual(plan.workloads, [
+            { kind: "StatefulSet", namespace: "shop", name: "db" },
+            { kind: "Deployment", namespace: "shop", name: "api" },
+        ]);
     });
 
     it("lets Retain volumes through without the flag: their data stays in Cinder", () => {
