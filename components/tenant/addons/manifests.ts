@@ -191,23 +191,44 @@ export function cloudControllerManifests(ctx: AddonContext): K8sObject[] {
     ];
 }
 
+type Role = "controller" | "node";
+/** A cloud-provider-openstack CSI plugin container: its binary from the release's image, privileged on nodes only. */
+const providerPlugin = (ctx: AddonContext, binary: string, role: Role, args: string[], rest: Record<string, unknown>) => ({
+    name: binary,
+    image: image(ctx, `provider-os/${binary}:${ctx.version}`),
+    args: [`/bin/${binary}`, ...args],
+    ...rest,
+    ...(role === "node" ? { securityContext: PRIVILEGED } : {}),
+});
+
+/** A CSI driver's accounts (the controller's with the sidecars' rights, the node plugin's) and its controller. */
+function csiController(ctx: AddonContext, driver: string, app: string, containers: unknown[], volumes: unknown[]): K8sObject[] {
+    return [
+        ...identity(`csi-${driver}-controller`, app, CSI_CONTROLLER_RULES),
+        { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(`csi-${driver}-node`, app) },
+        workload(
+            "Deployment",
+            `csi-${driver}-controllerplugin`,
+            app,
+            { serviceAccountName: `csi-${driver}-controller`, priorityClassName: "system-cluster-critical", containers, volumes: [{ name: "socket-dir", emptyDir: {} }, ...volumes] },
+            ctx.ha ? 2 : 1,
+        ),
+    ];
+}
+
 /** The Cinder CSI driver: controller (with its sidecars) and a node plugin on every node. */
 export function cinderCsiManifests(ctx: AddonContext): K8sObject[] {
     const app = "cinder-csi";
     const driver = "cinder.csi.openstack.org";
-    const plugin = (role: "controller" | "node") => ({
-        name: "cinder-csi-plugin",
-        image: image(ctx, `provider-os/cinder-csi-plugin:${ctx.version}`),
-        args: [
-            "/bin/cinder-csi-plugin",
+    const plugin = (role: Role) =>
+        providerPlugin(ctx, "cinder-csi-plugin", role, [
             "--endpoint=unix://csi/csi.sock",
             "--cloud-config=/etc/config/cloud.conf",
             `--cluster=${ctx.cluster}`,
             role === "controller" ? "--provide-node-service=false" : "--provide-controller-service=false",
-        ],
+        ], {
         ports: [{ name: "healthz", containerPort: role === "controller" ? 9808 : 9809, protocol: "TCP" }],
         livenessProbe: { httpGet: { path: "/healthz", port: "healthz" }, initialDelaySeconds: 10, periodSeconds: 60, timeoutSeconds: 10, failureThreshold: 5 },
-        ...(role === "node" ? { securityContext: PRIVILEGED } : {}),
         volumeMounts: [
             { name: "socket-dir", mountPath: "/csi" },
             cloudConfigMount,
@@ -218,23 +239,10 @@ export function cinderCsiManifests(ctx: AddonContext): K8sObject[] {
                   ]
                 : []),
         ],
-    });
+        });
     return [
         { apiVersion: "storage.k8s.io/v1", kind: "CSIDriver", metadata: meta(driver, app, false), spec: { attachRequired: true, podInfoOnMount: true, volumeLifecycleModes: ["Persistent", "Ephemeral"] } },
-        ...identity("csi-cinder-controller", app, CSI_CONTROLLER_RULES),
-        { apiVersion: "v1", kind: "ServiceAccount", metadata: meta("csi-cinder-node", app) },
-        workload(
-            "Deployment",
-            "csi-cinder-controllerplugin",
-            app,
-            {
-                serviceAccountName: "csi-cinder-controller",
-                priorityClassName: "system-cluster-critical",
-                containers: [...controllerSidecars(ctx, "/var/lib/csi/sockets/pluginproxy", true), plugin("controller")],
-                volumes: [{ name: "socket-dir", emptyDir: {} }, cloudConfigVolume],
-            },
-            ctx.ha ? 2 : 1,
-        ),
+        ...csiController(ctx, "cinder", app, [...controllerSidecars(ctx, "/var/lib/csi/sockets/pluginproxy", true), plugin("controller")], [cloudConfigVolume]),
         workload("DaemonSet", "csi-cinder-nodeplugin", app, {
             serviceAccountName: "csi-cinder-node",
             hostNetwork: true,
@@ -259,34 +267,18 @@ export function cinderCsiManifests(ctx: AddonContext): K8sObject[] {
 export function manilaCsiManifests(ctx: AddonContext): K8sObject[] {
     const app = "manila-csi";
     const fwdDir = "/var/lib/kubelet/plugins/csi-nfsplugin";
-    const plugin = (role: "controller" | "node") => ({
-        name: "manila-csi-plugin",
-        image: image(ctx, `provider-os/manila-csi-plugin:${ctx.version}`),
-        args: ["/bin/manila-csi-plugin", "--nodeid=$(NODE_ID)", "--endpoint=unix:///csi/csi.sock", `--drivername=${MANILA_DRIVER}`, "--share-protocol-selector=NFS", `--fwdendpoint=unix://${fwdDir}/csi.sock`, `--cluster-id=${ctx.cluster}`],
-        env: [nodeNameEnv],
-        ...(role === "node" ? { securityContext: PRIVILEGED } : {}),
-        volumeMounts: [
-            { name: "socket-dir", mountPath: "/csi" },
-            { name: "fwd-plugin-dir", mountPath: fwdDir },
-        ],
-    });
+    const plugin = (role: Role) =>
+        providerPlugin(ctx, "manila-csi-plugin", role, ["--nodeid=$(NODE_ID)", "--endpoint=unix:///csi/csi.sock", `--drivername=${MANILA_DRIVER}`, "--share-protocol-selector=NFS", `--fwdendpoint=unix://${fwdDir}/csi.sock`, `--cluster-id=${ctx.cluster}`], {
+            env: [nodeNameEnv],
+            volumeMounts: [
+                { name: "socket-dir", mountPath: "/csi" },
+                { name: "fwd-plugin-dir", mountPath: fwdDir },
+            ],
+        });
     return [
         { apiVersion: "storage.k8s.io/v1", kind: "CSIDriver", metadata: meta(MANILA_DRIVER, app, false), spec: { attachRequired: false, podInfoOnMount: false } },
         { apiVersion: "storage.k8s.io/v1", kind: "CSIDriver", metadata: meta(NFS_DRIVER, app, false), spec: { attachRequired: false, volumeLifecycleModes: ["Persistent"] } },
-        ...identity("csi-manila-controller", app, CSI_CONTROLLER_RULES),
-        { apiVersion: "v1", kind: "ServiceAccount", metadata: meta("csi-manila-node", app) },
-        workload(
-            "Deployment",
-            "csi-manila-controllerplugin",
-            app,
-            {
-                serviceAccountName: "csi-manila-controller",
-                priorityClassName: "system-cluster-critical",
-                containers: [...controllerSidecars(ctx, "/csi", false), plugin("controller")],
-                volumes: [{ name: "socket-dir", emptyDir: {} }, hostPath("fwd-plugin-dir", fwdDir, "DirectoryOrCreate")],
-            },
-            ctx.ha ? 2 : 1,
-        ),
+        ...csiController(ctx, "manila", app, [...controllerSidecars(ctx, "/csi", false), plugin("controller")], [hostPath("fwd-plugin-dir", fwdDir, "DirectoryOrCreate")]),
         workload("DaemonSet", "csi-manila-nodeplugin", app, {
             serviceAccountName: "csi-manila-node",
             hostNetwork: true,
