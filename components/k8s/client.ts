@@ -52,3 +52,17 @@ export function kubeRequest(kubeconfig: string, method: "GET" | "DELETE" | "POST
         req.end(payload);
     });
 }
+
+/** Asks `done` about each item every 3 s until all are done; past the deadline throws `timedOut(what is left)`. */
+export async function waitForEach<T>(items: T[], done: (item: T) => Promise<boolean>, timeoutSeconds: number, timedOut: (left: T[]) => Error): Promise<void> {
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    let left = items;
+    for (;;) {
+        const still: T[] = [];
+        for (const item of left) if (!(await done(item))) still.push(item);
+        left = still;
+        if (left.length === 0) return;
+        if (Date.now() > deadline) throw timedOut(left);
+        await new Promise((r) => setTimeout(r, 3000));
+    }
+}

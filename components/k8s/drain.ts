@@ -7,7 +7,7 @@
 // anything is touched, unless deleting volumes was allowed in config. Volumes of Retain classes are released and
 // kept in Cinder or Manila.
 import * as pulumi from "@pulumi/pulumi";
-import { kubeRequest } from "./client";
+import { kubeRequest, waitForEach } from "./client";
 
 interface Meta {
     metadata: { name: string; namespace?: string };
@@ -103,14 +103,14 @@ export interface ClusterDrainArgs {
     timeoutSeconds?: number;
 }
 
-interface Inputs {
+export interface DrainInputs {
     kubeconfig: string;
     allowVolumeDeletion: boolean;
     timeoutSeconds: number;
 }
 
 /** What the resource's delete does; exported so the lab runs it against a real API server. */
-export async function drainCluster(inputs: { kubeconfig: string; allowVolumeDeletion: boolean; timeoutSeconds: number }): Promise<void> {
+export async function drainCluster(inputs: DrainInputs): Promise<void> {
     const kc = inputs.kubeconfig;
     const list = async <T>(path: string): Promise<T[]> => {
         const res = await kubeRequest(kc, "GET", path);
@@ -144,18 +144,8 @@ export async function drainCluster(inputs: { kubeconfig: string; allowVolumeDele
         if (res.status >= 300 && res.status !== 404) throw new Error(`DELETE ${path}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
     };
     const gone = async (path: string) => (await kubeRequest(kc, "GET", path)).status === 404;
-    const waitGone = async (paths: string[], what: string) => {
-        const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-        let left = paths;
-        while (left.length > 0) {
-            const still: string[] = [];
-            for (const p of left) if (!(await gone(p))) still.push(p);
-            left = still;
-            if (left.length === 0) return;
-            if (Date.now() > deadline) throw new Error(`${what} still present after ${inputs.timeoutSeconds} s: ${left.join(", ")}`);
-            await new Promise((r) => setTimeout(r, 3000));
-        }
-    };
+    const waitGone = (paths: string[], what: string) =>
+        waitForEach(paths, gone, inputs.timeoutSeconds, (left) => new Error(`${what} still present after ${inputs.timeoutSeconds} s: ${left.join(", ")}`));
     // Load balancers first: the cloud controller deletes each Octavia load balancer, then lets its Service go.
     const svc = plan.loadBalancers.map((s) => `/api/v1/namespaces/${s.namespace}/services/${s.name}`);
     for (const p of svc) await del(p);
@@ -179,20 +169,20 @@ export async function drainCluster(inputs: { kubeconfig: string; allowVolumeDele
 }
 
 const provider: pulumi.dynamic.ResourceProvider = {
-    async diff(_id: string, olds: Inputs, news: Inputs) {
+    async diff(_id: string, olds: DrainInputs, news: DrainInputs) {
         // Nothing to replace: the drain only acts on delete; a new kubeconfig or setting is simply recorded.
         const changes = olds.kubeconfig !== news.kubeconfig || olds.allowVolumeDeletion !== news.allowVolumeDeletion || olds.timeoutSeconds !== news.timeoutSeconds;
         return { changes };
     },
-    async create(inputs: Inputs) {
+    async create(inputs: DrainInputs) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const id = (require("crypto") as typeof import("crypto")).randomBytes(8).toString("hex");
         return { id, outs: inputs };
     },
-    async update(_id: string, _olds: Inputs, news: Inputs) {
+    async update(_id: string, _olds: DrainInputs, news: DrainInputs) {
         return { outs: news };
     },
-    async delete(_id: string, props: Inputs) {
+    async delete(_id: string, props: DrainInputs) {
         await drainCluster(props);
     },
 };

@@ -2,7 +2,7 @@
 // Helm releases of openstack-helm skip Helm's own wait (it deadlocks with their hook Jobs), so a release that truly
 // needs another one up depends on a gate instead. A dynamic provider; it reads the cluster with the kubeconfig.
 import * as pulumi from "@pulumi/pulumi";
-import { kubeRequest } from "./client";
+import { kubeRequest, waitForEach } from "./client";
 
 export interface GateTarget {
     kind: "StatefulSet" | "Deployment" | "DaemonSet" | "Job";
@@ -47,27 +47,21 @@ const provider: pulumi.dynamic.ResourceProvider = {
         return { changes: changed, replaces: changed ? ["targets"] : [] };
     },
     async create(inputs: Inputs) {
-        const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-        const pending = new Set(inputs.targets.map((t) => JSON.stringify(t)));
         let lastError = "";
-        while (pending.size > 0) {
-            for (const key of [...pending]) {
-                const t = JSON.parse(key) as GateTarget;
-                try {
-                    const res = await kubeRequest(inputs.kubeconfig, "GET", apiPath(t));
-                    if (res.status === 200 && isReady(t.kind, JSON.parse(res.body))) pending.delete(key);
-                    else if (res.status !== 200 && res.status !== 404) lastError = `${t.kind} ${t.namespace}/${t.name}: HTTP ${res.status}`;
-                } catch (e) {
-                    lastError = (e as Error).message;
-                }
+        const ready = async (t: GateTarget) => {
+            try {
+                const res = await kubeRequest(inputs.kubeconfig, "GET", apiPath(t));
+                if (res.status === 200 && isReady(t.kind, JSON.parse(res.body))) return true;
+                if (res.status !== 200 && res.status !== 404) lastError = `${t.kind} ${t.namespace}/${t.name}: HTTP ${res.status}`;
+            } catch (e) {
+                lastError = (e as Error).message;
             }
-            if (pending.size === 0) break;
-            if (Date.now() > deadline) {
-                const names = [...pending].map((k) => JSON.parse(k) as GateTarget).map((t) => `${t.kind} ${t.namespace}/${t.name}`);
-                throw new Error(`not ready after ${inputs.timeoutSeconds} s: ${names.join(", ")}${lastError ? ` (last error: ${lastError})` : ""}`);
-            }
-            await new Promise((r) => setTimeout(r, 3000));
-        }
+            return false;
+        };
+        await waitForEach(inputs.targets, ready, inputs.timeoutSeconds, (left) => {
+            const names = left.map((t) => `${t.kind} ${t.namespace}/${t.name}`);
+            return new Error(`not ready after ${inputs.timeoutSeconds} s: ${names.join(", ")}${lastError ? ` (last error: ${lastError})` : ""}`);
+        });
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const id = (require("crypto") as typeof import("crypto")).randomBytes(8).toString("hex");
         return { id, outs: inputs };

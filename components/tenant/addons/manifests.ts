@@ -248,7 +248,7 @@ export function cinderCsiManifests(ctx: AddonContext): K8sObject[] {
             hostNetwork: true,
             priorityClassName: "system-node-critical",
             tolerations: everywhere,
-            containers: [registrar(ctx, `/var/lib/kubelet/plugins/${driver}/csi.sock`), { ...sidecar(ctx, "livenessProbe", ["--health-port=9809"], "/csi"), volumeMounts: [{ name: "socket-dir", mountPath: "/csi" }] }, plugin("node")],
+            containers: [registrar(ctx, `/var/lib/kubelet/plugins/${driver}/csi.sock`), sidecar(ctx, "livenessProbe", ["--health-port=9809"], "/csi"), plugin("node")],
             volumes: [
                 hostPath("socket-dir", `/var/lib/kubelet/plugins/${driver}`, "DirectoryOrCreate"),
                 hostPath("registration-dir", "/var/lib/kubelet/plugins_registry", "Directory"),
