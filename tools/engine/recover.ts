@@ -4,7 +4,7 @@
 // objects are adopted by name; a generated secret that was never recorded was never handed out). A Helm release
 // cannot: Helm refuses to install a name twice. So pending releases are imported by their id
 // (`<namespace>/<name>`), and the refresh reads back whatever Helm got to.
-import { copyFileSync, existsSync, readdirSync, readFileSync } from "fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "fs";
 import { join } from "path";
 import { pulumiSync, type Workspace } from "./workspace";
 
@@ -45,12 +45,19 @@ function walk(dir: string): string[] {
 }
 
 /**
- * The file backend writes the stack's checkpoint in place: a SIGKILL during the write leaves it truncated. Restores
- * the newest checkpoint that still parses (the `.bak` the backend keeps, then its backups). Returns what it did.
+ * What a SIGKILL can leave of the file backend's checkpoint. The content is written to a temporary file and renamed,
+ * but its attributes sidecar (`<stack>.json.attrs`: content type and checksum) is truncated and rewritten in place:
+ * killed in between, it is empty and every later load fails with "EOF". The sidecar is optional (a missing one
+ * reads as defaults), so a damaged one is removed. A checkpoint whose content does not parse is restored from the
+ * newest copy that does (the `.bak` the backend keeps, then its backups). Returns what it did.
  */
 export function repairCheckpoint(backendDir: string, stack: string): string {
     const current = walk(join(backendDir, ".pulumi", "stacks")).find((f) => f.endsWith(`/${stack}.json`));
-    if (!current || parses(current)) return "checkpoint intact";
+    if (!current) return "checkpoint intact";
+    const attrs = `${current}.attrs`;
+    const attrsDamaged = existsSync(attrs) && !parses(attrs);
+    if (attrsDamaged) rmSync(attrs);
+    if (parses(current)) return attrsDamaged ? `checkpoint attributes were truncated; removed ${attrs}` : "checkpoint intact";
     const backups = walk(join(backendDir, ".pulumi", "backups"))
         .filter((f) => new RegExp(`/${stack}\\.\\d+\\.json$`).test(f))
         .sort()

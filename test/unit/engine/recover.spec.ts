@@ -1,7 +1,8 @@
-// Recovery after a killed run: a truncated checkpoint is restored from the newest backup that parses, and pending
+// Recovery after a killed run: a truncated checkpoint is restored from the newest backup that parses, a truncated
+// attributes sidecar is removed, and pending
 // Helm releases are imported while other pending creates are cleared.
 import { strict as assert } from "assert";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { recoveryRefreshArgs, repairCheckpoint } from "../../../tools/engine/recover";
@@ -34,6 +35,17 @@ describe("recovery after a killed run", () => {
         writeFileSync(join(dir, ".pulumi", "backups", "osk", "lab", "lab.300.json"), "{broken");
         repairCheckpoint(dir, "lab");
         assert.equal(JSON.parse(readFileSync(stackFile(), "utf8")).from, "new");
+    });
+
+    it("removes a truncated attributes sidecar, which would fail every load with EOF, and keeps the checkpoint", () => {
+        writeFileSync(stackFile(), '{"version":3,"from":"current"}');
+        writeFileSync(`${stackFile()}.attrs`, "");
+        assert.match(repairCheckpoint(dir, "lab"), /attributes were truncated; removed .*lab\.json\.attrs/);
+        assert.ok(!existsSync(`${stackFile()}.attrs`));
+        assert.equal(JSON.parse(readFileSync(stackFile(), "utf8")).from, "current");
+        writeFileSync(`${stackFile()}.attrs`, '{"md5":"x"}');
+        assert.equal(repairCheckpoint(dir, "lab"), "checkpoint intact");
+        assert.ok(existsSync(`${stackFile()}.attrs`), "an intact sidecar stays");
     });
 
     it("fails clearly when nothing parses", () => {
