@@ -4,11 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ControlPlane } from "../components/cluster";
 import { NodeRoles } from "../components/noderoles";
 import { OpenStack } from "../components/openstack";
-import { credentialNames } from "../components/openstack/values";
 import { Credentials, Platform } from "../components/platform";
-import { TenantCluster } from "../components/tenant";
-import type { KeystoneConnection } from "../components/keystone/resources";
-import { chartsToDeploy } from "./config/rules";
+import { TenantCluster, type KeystoneConnection } from "../components/tenant";
+import { chartSite, openstackSettings, platformSettings, siteCredentialNames, sitePlan } from "./charts";
 import type { Model } from "./config/model";
 import type { StackOutputs } from "./outputs";
 
@@ -60,12 +58,14 @@ export function buildStack(model: Model): StackOutputs {
     });
     const roles = new NodeRoles("roles", { roles: model.nodeRoles, provider, dependsOn: cluster.ready });
     const credentials = new Credentials("credentials", {
-        names: credentialNames(model, chartsToDeploy(model.platform.storage.backend, model.openstack.services)),
+        names: siteCredentialNames(model),
         rotation: model.platform.rotation,
     });
     // Pods are placed by the role labels, so the platform waits for them.
-    const platform = new Platform("platform", { model, provider, kubeconfig: cluster.kubeconfig, credentials, dependsOn: [roles] });
-    const openstack = new OpenStack("openstack", { model, provider, kubeconfig: cluster.kubeconfig, credentials, platform });
+    const site = chartSite(model);
+    const plan = sitePlan(model);
+    const platform = new Platform("platform", { site, charts: model.charts, platform: platformSettings(model), plan, provider, kubeconfig: cluster.kubeconfig, credentials, dependsOn: [roles] });
+    const openstack = new OpenStack("openstack", { site, charts: model.charts, settings: openstackSettings(model), plan, provider, kubeconfig: cluster.kubeconfig, credentials, platform });
     const tenant = tenantLayer(model, openstack, credentials, provider);
     return {
         site: model.site.name,

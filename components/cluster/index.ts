@@ -1,18 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { SecretValue } from "../../stacks/config/model";
-import type { Host, KubeadmConfig, Site } from "../../stacks/config/schema";
+import type { SecretValue } from "../core/secret";
+import { siteSchema, type Site } from "../core/site";
+import { parseArgs } from "../core/validation";
 import { RemoteCommand } from "../remote/command";
 import { GeneratedSecret } from "../secrets/generated";
 import { endpointAddress, renderInit, renderJoin, type RenderOptions } from "./kubeadm";
 import { renderHaproxy, renderKeepalived } from "./loadbalancer";
 import * as scripts from "./scripts";
+import { kubeadmSchema, type Host, type KubeadmConfigInput } from "./args";
 
+export * from "./args";
 export * from "./kubeadm";
 export * from "./loadbalancer";
 
 export interface ControlPlaneArgs {
-    /** Validated kubeadm section of the model. */
-    config: KubeadmConfig;
+    /** The kubeadm cluster: version, endpoint, networks, CNI, SSH access, hosts (validated here, defaults applied). */
+    config: KubeadmConfigInput;
     /** Site the cluster belongs to (cluster name, VRRP id). */
     site: Site;
     /** SSH key for every host; handled as a secret end to end. */
@@ -41,7 +44,8 @@ export class ControlPlane extends pulumi.ComponentResource {
 
     constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("osk:cluster:ControlPlane", name, {}, opts);
-        const cp = args.config;
+        const cp = parseArgs(kubeadmSchema, args.config, "args.config", this, "ControlPlane");
+        const site = parseArgs(siteSchema, args.site, "args.site", this, "ControlPlane");
         const extras = args.extras ?? {};
         const files = extras.apiServer?.files ?? {};
         const privateKey = pulumi.secret(
@@ -67,7 +71,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         const lb =
             cp.endpoint.type === "vip"
                 ? cp.masters.map((m) =>
-                      step("loadbalancer", m, { create: scripts.loadBalancerScript(renderHaproxy(cp), renderKeepalived(cp, args.site, m)) }, [prepared.get(m.name)!]),
+                      step("loadbalancer", m, { create: scripts.loadBalancerScript(renderHaproxy(cp), renderKeepalived(cp, site, m)) }, [prepared.get(m.name)!]),
                   )
                 : [];
 
@@ -75,7 +79,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             "init",
             first,
             {
-                files: { ...files, [scripts.INIT_TEMPLATE]: renderInit(cp, args.site, extras) },
+                files: { ...files, [scripts.INIT_TEMPLATE]: renderInit(cp, site, extras) },
                 create: scripts.initScript(),
                 delete: scripts.resetScript(),
                 secretEnvironment: joinSecrets,

@@ -3,7 +3,8 @@
 // the host substitutes from the step's secret environment.
 import type { Input } from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import type { Host, KubeadmConfig, Site } from "../../stacks/config/schema";
+import type { Site } from "../core/site";
+import type { Host, KubeadmConfig } from "./args";
 
 export const KUBEADM_API = "kubeadm.k8s.io/v1beta4";
 /** Port every apiserver binds on its own address; the shared endpoint may differ (HAProxy on the masters). */

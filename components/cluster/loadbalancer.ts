@@ -1,6 +1,7 @@
 // The VIP in front of the apiservers: keepalived moves the address between masters, HAProxy on each master
 // spreads connections over every healthy apiserver. Rendered as plain text for the hosts.
-import type { Host, KubeadmConfig, Site } from "../../stacks/config/schema";
+import type { Site } from "../core/site";
+import type { Host, KubeadmConfig } from "./args";
 import { APISERVER_PORT } from "./kubeadm";
 
 /** A VRRP router id in 1..255 derived from the site name, so neighbouring sites rarely collide. */

@@ -1,6 +1,6 @@
 // Shell steps run on the hosts. Each one is guarded so a rerun after a partial failure finishes the job
 // instead of failing on what is already done. Secrets arrive as environment variables, never in the text.
-import type { Host, KubeadmConfig } from "../../stacks/config/schema";
+import type { Host, KubeadmConfig } from "./args";
 import { writeFileScript as writeFile } from "../remote/files";
 import { PLACEHOLDER } from "./kubeadm";
 

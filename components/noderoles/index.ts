@@ -1,13 +1,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { NodeRoles as NodeRolesModel } from "../../stacks/config/model";
+import type { z } from "zod";
+import { parseArgs } from "../core/validation";
+import { nodeRolesSchema, resolveNodeRoles, type NodeRoles as ResolvedNodeRoles } from "./args";
 import { nodeLabels } from "./labels";
 
 export { nodeLabels, ROLE_LABEL_VALUE } from "./labels";
+export { nodeRolesSchema, resolveNodeRoles, ROLE_LABELS, type NodeRoles as ResolvedNodeRoles, type NodeRolesConfig, type Role } from "./args";
 
 export interface NodeRolesArgs {
-    /** Validated node roles from the stack model. */
-    roles: NodeRolesModel;
+    /** Which nodes carry which role (validated here; Open vSwitch defaults to every control-plane and compute node). */
+    roles: ResolvedNodeRoles | z.input<typeof nodeRolesSchema>;
     /** The cluster to label. Required: default providers are disabled. */
     provider: k8s.Provider;
     /** Resources the labels wait for, e.g. the control plane's "all nodes Ready" gate. @default [] */
@@ -27,7 +30,7 @@ export class NodeRoles extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodeRolesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("osk:cluster:NodeRoles", name, {}, opts);
-        const plan = nodeLabels(args.roles);
+        const plan = nodeLabels(resolveNodeRoles(parseArgs(nodeRolesSchema, args.roles, "args.roles", this, "NodeRoles")));
         for (const [node, labels] of Object.entries(plan)) {
             new k8s.core.v1.NodePatch(
                 `${name}-${node}`,
@@ -40,3 +43,4 @@ export class NodeRoles extends pulumi.ComponentResource {
         this.registerOutputs({ labels: this.labels, nodes: this.nodes });
     }
 }
+

@@ -1,5 +1,5 @@
 // Which labels each node gets. Pure, so the placement rules are tested without an engine.
-import { ROLE_LABELS, type NodeRoles, type Role } from "../../stacks/config/model";
+import { ROLE_LABELS, type NodeRoles, type Role } from "./args";
 
 /** The value openstack-helm charts select on (`labels.<component>.node_selector_value`). */
 export const ROLE_LABEL_VALUE = "enabled";

@@ -1,16 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Model } from "../../stacks/config/model";
-import type { ServiceName } from "../../stacks/config/schema";
+import { OPENSTACK_NAMESPACE, releaseArgs, type ChartSite, type ChartsConfig, type ServiceName } from "../charts";
 import type { Credentials } from "../platform/credentials";
-import { OPENSTACK_NAMESPACE, SERVICE_CHARTS } from "./catalog";
+import type { OpenStackSettings } from "./args";
+import { SERVICE_CHARTS } from "./catalog";
 import { internalUrl, publicUrl, type EndpointUrls } from "./endpoints";
-import { releaseArgs } from "./release";
 import { serviceValues } from "./values";
 
 export interface OpenStackServiceArgs {
-    /** Validated site model. */
-    model: Model;
+    /** The site and the facts chart values depend on. */
+    site: ChartSite;
+    /** Chart sources and exact pins. */
+    charts: ChartsConfig;
+    /** Services, Neutron and the public gateway. */
+    settings: OpenStackSettings;
     /** Which service. */
     service: ServiceName;
     /** Generated credentials; the values take theirs from here. */
@@ -21,7 +24,7 @@ export interface OpenStackServiceArgs {
     dependsOn?: pulumi.Resource[];
 }
 
-/** One OpenStack service from its openstack-helm chart, with HA, credentials and public exposure from the model. */
+/** One OpenStack service from its openstack-helm chart, with HA, credentials and public exposure from the site. */
 export class OpenStackService extends pulumi.ComponentResource {
     /** Endpoint type -> public and internal URL. */
     public readonly endpoints: Record<string, EndpointUrls>;
@@ -29,14 +32,14 @@ export class OpenStackService extends pulumi.ComponentResource {
 
     constructor(name: string, args: OpenStackServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("osk:openstack:Service", name, {}, opts);
-        const values = serviceValues(args.service, { model: args.model, secret: (n) => args.credentials.get(n) });
+        const values = serviceValues(args.service, { site: args.site, settings: args.settings, secret: (n) => args.credentials.get(n) });
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
-            releaseArgs(args.model, { chart: args.service, namespace: OPENSTACK_NAMESPACE, values }),
+            releaseArgs(args.charts, { chart: args.service, namespace: OPENSTACK_NAMESPACE, values }),
             { parent: this, provider: args.provider, dependsOn: args.dependsOn },
         );
         this.endpoints = Object.fromEntries(
-            SERVICE_CHARTS[args.service].endpoints.map((ep) => [ep.type, { public: publicUrl(args.model, ep), internal: internalUrl(ep) }]),
+            SERVICE_CHARTS[args.service].endpoints.map((ep) => [ep.type, { public: publicUrl(args.site, ep), internal: internalUrl(ep) }]),
         );
         this.registerOutputs({ endpoints: this.endpoints, status: this.release.status });
     }

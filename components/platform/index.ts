@@ -1,18 +1,26 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Model } from "../../stacks/config/model";
-import { ReadinessGate } from "../k8s/readiness";
-import { OPENSTACK_NAMESPACE } from "../openstack/catalog";
-import { deployPlan, type PlanStep } from "../openstack/plan";
-import { releaseArgs } from "../openstack/release";
-import { CEPH_NAMESPACE, chartValues, clusterReplicas, quorum, ROOK_NAMESPACE } from "../openstack/values";
+import type { z } from "zod";
+import { CEPH_NAMESPACE, chartsSchema, clusterReplicas, createStep, credentialNames, deployPlan, OPENSTACK_NAMESPACE, quorum, ROOK_NAMESPACE, type ChartSite, type PlanStep, type Values } from "../charts";
+import { parseArgs } from "../core/validation";
+import type { PlatformSettings } from "./args";
 import type { Credentials } from "./credentials";
+import { PLATFORM_VALUES } from "./values";
 
-export { Credentials } from "./credentials";
+export { gatewaySchema, platformSchema, type GatewayConfig, type PlatformConfig, type PlatformSettings } from "./args";
+export { Credentials, type CredentialsArgs } from "./credentials";
+export { PLATFORM_VALUES } from "./values";
 
 export interface PlatformArgs {
-    /** Validated site model. */
-    model: Model;
+    /** The site and the facts chart values depend on (profile, control-plane node count, storage backend). */
+    site: ChartSite;
+    /** Chart sources and exact pins (validated here). */
+    charts: z.input<typeof chartsSchema>;
+    /** Storage devices and the public gateway. */
+    platform: PlatformSettings;
+    /** The site's deployment plan; this layer creates its `platform` steps. Pass the plan the OpenStack layer gets
+     * too when releases are serialized across layers. @default deployPlan of the site's storage, in parallel */
+    plan?: readonly PlanStep[];
     /** Site cluster. Required: default providers are disabled. */
     provider: k8s.Provider;
     /** Kubeconfig of the same cluster, for the readiness gates (secret). */
@@ -37,52 +45,56 @@ export class Platform extends pulumi.ComponentResource {
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("osk:platform:Platform", name, {}, opts);
-        const m = args.model;
+        const site = args.site;
+        const charts = parseArgs(chartsSchema, args.charts, "args.charts", this, "Platform");
+        const plan = args.plan ?? deployPlan({ storageBackend: site.storageBackend, services: [] });
         const child = { parent: this, provider: args.provider };
         const ns = (n: string) =>
             new k8s.core.v1.Namespace(`${name}-ns-${n}`, { metadata: { name: n } }, { ...child, dependsOn: args.dependsOn });
         this.namespace = ns(OPENSTACK_NAMESPACE);
-        const namespaces = [this.namespace, ...(m.platform.storage.backend === "ceph" ? [ns(ROOK_NAMESPACE), ns(CEPH_NAMESPACE)] : [])];
+        const namespaces = [this.namespace, ...(site.storageBackend === "ceph" ? [ns(ROOK_NAMESPACE), ns(CEPH_NAMESPACE)] : [])];
 
         const steps = new Map<string, pulumi.Resource>();
-        for (const step of deployPlan(m).filter((s) => s.layer === "platform")) {
+        const values = (chart: string) => platformValues(chart, { site, settings: args.platform, secret: (n) => args.credentials.get(n) });
+        const protect = (chart: string) => site.site.profile === "prod" && STATEFUL.includes(chart);
+        for (const step of plan.filter((s) => s.layer === "platform")) {
             const dependsOn = [...namespaces, ...step.after.map((id) => steps.get(id)!)];
-            steps.set(step.id, createStep(name, step, { m, provider: args.provider, kubeconfig: args.kubeconfig, credentials: args.credentials, parent: this, dependsOn }));
+            steps.set(step.id, createStep(name, step, { charts, values, protect, provider: args.provider, kubeconfig: args.kubeconfig, parent: this, dependsOn }));
         }
         this.steps = steps;
 
         // The rabbitmq chart renders no disruption budget: keep a quorum of brokers through node drains.
-        if (clusterReplicas(m) > 1) {
+        if (clusterReplicas(site) > 1) {
             new k8s.policy.v1.PodDisruptionBudget(
                 `${name}-rabbitmq-pdb`,
                 {
                     metadata: { name: "rabbitmq-server", namespace: OPENSTACK_NAMESPACE },
                     spec: {
-                        minAvailable: quorum(clusterReplicas(m)),
+                        minAvailable: quorum(clusterReplicas(site)),
                         selector: { matchLabels: { application: "rabbitmq", component: "server", release_group: "rabbitmq" } },
                     },
                 },
                 { ...child, dependsOn: [this.namespace] },
             );
         }
-        if (m.platform.gateway.kind === "gateway") {
+        if (args.platform.gateway.kind === "gateway") {
             // The Gateway the charts' HTTPRoutes attach to; its class and TLS certificate are the site's.
             new k8s.apiextensions.CustomResource(
                 `${name}-gateway`,
                 {
                     apiVersion: "gateway.networking.k8s.io/v1",
                     kind: "Gateway",
-                    metadata: { name: m.platform.gateway.className, namespace: OPENSTACK_NAMESPACE },
+                    metadata: { name: args.platform.gateway.className, namespace: OPENSTACK_NAMESPACE },
                     spec: {
-                        gatewayClassName: m.platform.gateway.className,
-                        ...(m.platform.gateway.address ? { addresses: [{ type: "IPAddress", value: m.platform.gateway.address }] } : {}),
+                        gatewayClassName: args.platform.gateway.className,
+                        ...(args.platform.gateway.address ? { addresses: [{ type: "IPAddress", value: args.platform.gateway.address }] } : {}),
                         listeners: [
                             {
                                 name: "https",
                                 protocol: "HTTPS",
                                 port: 443,
-                                hostname: `*.${m.site.domain}`,
-                                tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: m.platform.gateway.tlsSecretName }] },
+                                hostname: `*.${site.site.domain}`,
+                                tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", name: args.platform.gateway.tlsSecretName }] },
                                 allowedRoutes: { namespaces: { from: "Same" } },
                             },
                         ],
@@ -95,26 +107,14 @@ export class Platform extends pulumi.ComponentResource {
     }
 }
 
-interface StepContext {
-    m: Model;
-    provider: k8s.Provider;
-    kubeconfig: pulumi.Input<string>;
-    credentials: Credentials;
-    parent: pulumi.Resource;
-    dependsOn: pulumi.Resource[];
+/** The values of one platform chart. */
+export function platformValues<T>(chart: string, ctx: { site: ChartSite; settings: PlatformSettings; secret: (name: string) => T }): Values {
+    const build = PLATFORM_VALUES[chart];
+    if (!build) throw new Error(`no platform values builder for chart "${chart}"`);
+    return build(ctx);
 }
 
-/** A plan step as a resource: a Helm release of the chart, or a readiness gate. */
-export function createStep(prefix: string, step: PlanStep, ctx: StepContext): pulumi.Resource {
-    const opts = { parent: ctx.parent, dependsOn: ctx.dependsOn };
-    if (step.kind === "gate") {
-        return new ReadinessGate(`${prefix}-${step.id}`, { kubeconfig: ctx.kubeconfig, targets: step.targets ?? [] }, opts);
-    }
-    const chart = step.chart!;
-    const values = chartValues(chart, { model: ctx.m, secret: (n) => ctx.credentials.get(n) });
-    return new k8s.helm.v3.Release(
-        `${prefix}-${step.id}`,
-        releaseArgs(ctx.m, { chart, namespace: step.namespace, values, releaseName: step.releaseName }),
-        { ...opts, provider: ctx.provider, protect: ctx.m.site.profile === "prod" && STATEFUL.includes(chart) },
-    );
+/** Every credential the given platform charts ask for. */
+export function platformCredentialNames(site: ChartSite, settings: PlatformSettings, charts: readonly string[]): string[] {
+    return credentialNames(charts.filter((c) => c in PLATFORM_VALUES).map((c) => PLATFORM_VALUES[c]), site, settings);
 }

@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import type { SecretValue } from "../../stacks/config/model";
-import type { Site, TenantClusterConfig } from "../../stacks/config/schema";
 import { ControlPlane } from "../cluster";
+import type { SecretValue } from "../core/secret";
+import type { Profile } from "../core/site";
+import { parseArgs } from "../core/validation";
 import { ClusterDrain } from "../k8s/drain";
 import type { KeystoneConnection } from "../keystone/resources";
 import { ServingCertificate } from "../secrets/certificate";
@@ -12,13 +13,17 @@ import { TenantAddons } from "./addons";
 import { KEYSTONE_AUTH, keystoneAuthSans, keystoneAuthUrl } from "./addons/manifests";
 import { TenantIdentity } from "./identity";
 import { TenantInfrastructure } from "./infrastructure";
+import { tenantClusterSchema, type TenantClusterInput } from "./args";
 import { APISERVER_PORT, tenantControlPlaneExtras, tenantKubeadmConfig, webhookClusterIP } from "./kubeadm";
 
+export * from "./args";
+export type { KeystoneConnection } from "../keystone/resources";
+
 export interface TenantClusterArgs {
-    /** Validated tenant section of the model. */
-    tenant: TenantClusterConfig;
+    /** The tenant cluster: project, size, network, access, add-ons (validated here, defaults applied). */
+    tenant: TenantClusterInput;
     /** Site profile: prod runs the add-on controllers with two replicas. */
-    profile: Site["profile"];
+    profile: Profile;
     /** Keystone of the tenant's cloud, with admin credentials (creates the project, user and roles). */
     connection: KeystoneConnection;
     /** Region of the tenant's cloud. */
@@ -48,7 +53,7 @@ export class TenantCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: TenantClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("osk:tenant:Cluster", name, {}, opts);
-        const t = args.tenant;
+        const t = parseArgs(tenantClusterSchema, args.tenant, "args.tenant", this, "TenantCluster");
         const child = { parent: this };
         const identity = new TenantIdentity(name, { connection: args.connection, project: t.project, cluster: t.name, roles: t.roles }, { ...child, aliases: [{ parent: pulumi.rootStackResource }] });
         const cloud = {

@@ -1,7 +1,8 @@
 // The tenant cluster's control-plane configuration, derived from the tenant section and its address plan, so the
 // same kubeadm component that builds the site's cluster builds the tenant's on OpenStack instances.
 import * as pulumi from "@pulumi/pulumi";
-import { controlPlaneSchema, type KubeadmConfig, type TenantClusterConfig } from "../../stacks/config/schema";
+import { controlPlaneSchema, type KubeadmConfig } from "../cluster/args";
+import type { TenantClusterConfig } from "./args";
 import type { RenderOptions } from "../cluster/kubeadm";
 import { addressAt, parseNetwork } from "../net/cidr";
 import type { TenantAddressPlan } from "./addresses";

@@ -1,4 +1,6 @@
 // The validated, typed model every component receives. Nothing downstream reads raw config.
+import type { SecretValue } from "../../components/core/secret";
+import type { NodeRoles } from "../../components/noderoles/args";
 import type {
     ChartsConfig,
     ControlPlaneConfig,
@@ -9,42 +11,8 @@ import type {
     TenantConfig,
 } from "./schema";
 
-/** A secret string that refuses to print itself: logs, JSON and template strings show `[secret]`. */
-export class SecretValue {
-    readonly #value: string;
-    constructor(value: string) {
-        this.#value = value;
-    }
-    /** The plaintext; wrap it in `pulumi.secret` at once. */
-    reveal(): string {
-        return this.#value;
-    }
-    toString(): string {
-        return "[secret]";
-    }
-    toJSON(): string {
-        return "[secret]";
-    }
-    [Symbol.for("nodejs.util.inspect.custom")](): string {
-        return "[secret]";
-    }
-}
-
-export const ROLE_LABELS = {
-    controlPlane: "openstack-control-plane",
-    compute: "openstack-compute-node",
-    openvswitch: "openvswitch",
-} as const;
-export type Role = keyof typeof ROLE_LABELS;
-
-export interface NodeRoles {
-    /** Node names per role; `openvswitch` already defaulted to control-plane + compute nodes. */
-    readonly controlPlane: readonly string[];
-    readonly compute: readonly string[];
-    readonly openvswitch: readonly string[];
-    /** Extra labels per node name. */
-    readonly custom: Readonly<Record<string, Readonly<Record<string, string>>>>;
-}
+export { SecretValue } from "../../components/core/secret";
+export { ROLE_LABELS, type NodeRoles, type Role } from "../../components/noderoles/args";
 
 export interface Secrets {
     readonly sshPrivateKey?: SecretValue;

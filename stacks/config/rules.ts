@@ -4,9 +4,8 @@ import { infrastructureProblems } from "../../components/tenant/infrastructure/p
 import { addressAt, networkContains, networkSize, networksOverlap, parseNetwork, type Network } from "../../components/net/cidr";
 import { ROLE_LABELS, type Problem } from "./model";
 import { formatPath } from "./paths";
+import { chartsToDeploy } from "../../components/charts/catalog";
 import {
-    INFRA_CHARTS,
-    STORAGE_CHARTS,
     type ChartsConfig,
     type ControlPlaneConfig,
     type NodeRolesConfig,
@@ -54,10 +53,7 @@ export function storageBackend(site: Site | undefined, platform: PlatformConfig 
     return platform?.storage.backend ?? (site?.profile === "prod" ? "ceph" : "local");
 }
 
-/** Every chart the stack deploys, in no particular order. */
-export function chartsToDeploy(backend: "ceph" | "local", services: readonly ServiceName[]): string[] {
-    return [...STORAGE_CHARTS[backend], ...INFRA_CHARTS, ...services];
-}
+export { chartsToDeploy };
 
 const WORLD = ["0.0.0.0/0", "::/0"];
 

@@ -1,8 +1,10 @@
 // Turns raw stack configuration into the typed model, or into a list of problems. Pure: no Pulumi runtime.
 import type { z } from "zod";
+import { describeIssues } from "../../components/core/validation";
+import { resolveNodeRoles } from "../../components/noderoles/args";
+import { siteCredentialNames } from "../charts";
 import { SecretValue, type Model, type Problem, type Secrets } from "./model";
-import { credentialNames } from "../../components/openstack/values";
-import { chartsToDeploy, crossFieldProblems, inventory, storageBackend, type ParsedSections } from "./rules";
+import { crossFieldProblems, inventory, storageBackend, type ParsedSections } from "./rules";
 import { formatPath, NAMESPACE } from "./paths";
 import { OPTIONAL_SECTIONS, SECRET_KEYS, SECTIONS, type SectionName, type ServiceName } from "./schema";
 
@@ -19,42 +21,8 @@ export type ValidationResult = { ok: true; model: Model } | { ok: false; problem
 const SECRETISH_KEY = /(pass(word|wd|phrase)?|secret|token|private_?key|credential|kubeconfig|api_?key)$/i;
 const SECRETISH_VALUE = /-----BEGIN [A-Z ]*PRIVATE KEY-----|\bclient-key-data:|\btoken:\s*\S{16,}/;
 
-function describe(issue: z.core.$ZodIssue): { path: readonly PropertyKey[]; message: string } {
-    switch (issue.code) {
-        case "invalid_type":
-            if ((issue as { input?: unknown }).input === undefined) {
-                return { path: issue.path, message: `is required (expected ${issue.expected})` };
-            }
-            return { path: issue.path, message: `has the wrong type: expected ${issue.expected}` };
-        case "invalid_key":
-            return { path: issue.path, message: issue.issues[0]?.message ?? issue.message };
-        case "unrecognized_keys":
-            // One problem per unknown key, named at its own path.
-            return { path: [...issue.path, issue.keys[0]], message: "is not a known key (check the spelling against the schema in stacks/config/schema.ts)" };
-        case "invalid_value":
-            return { path: issue.path, message: `has a value that is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` };
-        case "too_small":
-            return { path: issue.path, message: issue.message.startsWith("Too small") ? `is too small: minimum ${String(issue.minimum)}` : issue.message };
-        case "too_big":
-            return { path: issue.path, message: issue.message.startsWith("Too big") ? `is too big: maximum ${String(issue.maximum)}` : issue.message };
-        default:
-            return { path: issue.path, message: issue.message };
-    }
-}
-
 function issuesToProblems(section: string, issues: readonly z.core.$ZodIssue[]): Problem[] {
-    const out: Problem[] = [];
-    for (const issue of issues) {
-        if (issue.code === "unrecognized_keys") {
-            for (const key of issue.keys) {
-                out.push({ path: formatPath(section, [...issue.path, key]), message: describe(issue).message });
-            }
-            continue;
-        }
-        const { path, message } = describe(issue);
-        out.push({ path: formatPath(section, path), message });
-    }
-    return out;
+    return describeIssues(issues, "check the spelling against the schema of the component that takes the section").map((i) => ({ path: formatPath(section, i.path), message: i.message }));
 }
 
 /** Finds keys and values in plain (unencrypted) structured config that look like secrets. */
@@ -136,12 +104,7 @@ export function validateConfig(raw: RawConfig): ValidationResult {
     const model: Model = {
         site: s.site,
         controlPlane: s.controlPlane,
-        nodeRoles: {
-            controlPlane: roles.controlPlane,
-            compute: roles.compute,
-            openvswitch: roles.openvswitch ?? [...new Set([...roles.controlPlane, ...roles.compute])],
-            custom: roles.custom,
-        },
+        nodeRoles: resolveNodeRoles(roles),
         charts: s.charts,
         platform: { ...s.platform, storage: { ...s.platform.storage, backend: storageBackend(s.site, s.platform) } },
         openstack: { ...s.openstack, services: s.openstack.services as ServiceName[] },
@@ -150,7 +113,7 @@ export function validateConfig(raw: RawConfig): ValidationResult {
         nodes: inventory(s.controlPlane) ?? [],
     };
     // Rotation names a credential the stack actually generates; a typo would otherwise rotate nothing.
-    const credentials = credentialNames(model, chartsToDeploy(model.platform.storage.backend, model.openstack.services));
+    const credentials = siteCredentialNames(model);
     const unknownRotations = Object.keys(model.platform.rotation).filter((k) => !credentials.includes(k));
     if (unknownRotations.length > 0) {
         return {

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { TenantClusterConfig } from "../../../stacks/config/schema";
+import type { TenantClusterConfig } from "../args";
 import { applyManifest, type Manifest } from "../../k8s/apply";
 import type { ServingCertificate } from "../../secrets/certificate";
 import {

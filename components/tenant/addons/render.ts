@@ -1,7 +1,7 @@
 // What the tenant cluster's cloud integrations read, rendered from the model: the cloud controller's cloud.conf,
 // the Cinder and Manila StorageClasses, the k8s-keystone-auth policy and sync configuration, and the webhook
 // kubeconfig files the apiservers are given. Pure; the tenant components (in progress) apply them.
-import type { PolicyRule, TenantClusterConfig } from "../../../stacks/config/schema";
+import type { PolicyRule, TenantClusterConfig } from "../args";
 
 export const CINDER_PROVISIONER = "cinder.csi.openstack.org";
 export const MANILA_SECRET = { name: "manila-csi-credentials", namespace: "kube-system" };

@@ -1,6 +1,6 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import type { TenantClusterConfig } from "../../../stacks/config/schema";
+import type { TenantClusterConfig } from "../args";
 import { parseNetwork } from "../../net/cidr";
 import { tenantAddressPlan, type TenantNode } from "../addresses";
 import { cloudInit, infrastructureProblems, loadBalancerPlan, securityGroupRules, SECURITY_GROUPS, type SecurityGroupRole } from "./plan";

@@ -3,7 +3,7 @@
 // the address plan, so a review of `pulumi preview` shows every opened port and every allowed network.
 import { stringify } from "yaml";
 import { parseNetwork, type Family } from "../../net/cidr";
-import type { TenantClusterConfig } from "../../../stacks/config/schema";
+import type { TenantClusterConfig } from "../args";
 import type { TenantAddressPlan, TenantNode } from "../addresses";
 
 /** The kube-apiserver's port, on the masters and on the load balancer. */

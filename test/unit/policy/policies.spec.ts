@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { renderInit, renderJoin } from "../../../components/cluster/kubeadm";
 import { SERVICE_CHARTS } from "../../../components/openstack/catalog";
-import { chartValues } from "../../../components/openstack/values";
+import { siteChartValues } from "../../../stacks/charts";
 import {
     checkApiHA,
     checkControlPlane,
@@ -34,7 +34,7 @@ const release = (stack: string, chart: string, extra: Record<string, unknown> = 
     version: model(stack).charts.versions[chart],
     skipAwait: true,
     repositoryOpts: { repo: "https://tarballs.opendev.org/openstack/openstack-helm" },
-    values: chartValues(chart, { model: model(stack), secret: (n) => `generated-${n}` }),
+    values: siteChartValues(model(stack), chart, (n) => `generated-${n}`),
     ...extra,
 });
 

@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { join } from "path";
-import type { Model } from "../../stacks/config/model";
+import type { ChartsConfig } from "./args";
 
 /** Helm's own wait is off: openstack-helm setup Jobs are post-install hooks and pods wait for them, so waiting on
  * pods before hooks run deadlocks. Hooks still run to completion inside the release, within this timeout. */
@@ -18,11 +18,11 @@ export interface ReleaseSpec {
     values: pulumi.Input<Record<string, unknown>>;
 }
 
-/** The Release arguments for a chart, from the model's chart source and pins. */
-export function releaseArgs(model: Model, spec: ReleaseSpec): k8s.helm.v3.ReleaseArgs {
-    const version = model.charts.versions[spec.chart];
+/** The Release arguments for a chart, from the site's chart sources and pins. */
+export function releaseArgs(charts: ChartsConfig, spec: ReleaseSpec): k8s.helm.v3.ReleaseArgs {
+    const version = charts.versions[spec.chart];
     if (!version) throw new Error(`chart "${spec.chart}" has no pinned version`);
-    const source = model.charts.sourceOverrides[spec.chart] ?? model.charts.source;
+    const source = charts.sourceOverrides[spec.chart] ?? charts.source;
     const common = {
         name: spec.releaseName ?? spec.chart,
         version,

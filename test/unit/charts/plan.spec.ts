@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { deployPlan, planEdges } from "../../../components/openstack/plan";
+import { planEdges } from "../../../components/charts";
+import { sitePlan as deployPlan } from "../../../stacks/charts";
 import { model } from "../../helpers/models";
 
 describe("deployment graph", () => {

@@ -5,12 +5,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
 import { SERVICE_CHARTS } from "../../../components/openstack/catalog";
-import { chartValues, credentialNames, type Values } from "../../../components/openstack/values";
-import { chartsToDeploy } from "../../../stacks/config/rules";
-import type { ServiceName } from "../../../stacks/config/schema";
+import { chartsToDeploy, type ServiceName, type Values } from "../../../components/charts";
+import { siteChartValues, siteCredentialNames } from "../../../stacks/charts";
+import type { Model } from "../../../stacks/config/model";
 import { model } from "../../helpers/models";
 
 const redacted = (name: string) => `<secret:${name}>`;
+const chartValues = (chart: string, ctx: { model: Model; secret: (n: string) => string }) => siteChartValues(ctx.model, chart, ctx.secret);
 const values = (stack: string, chart: string): any => chartValues(chart, { model: model(stack), secret: redacted });
 const get = (v: any, path: string) => path.split(".").reduce((o, k) => (o === undefined ? undefined : o[k]), v);
 
@@ -147,7 +148,7 @@ describe("chart values", () => {
 
     it("asks for exactly the credentials it uses, and a rotation token must name one of them", () => {
         const m = model("prod");
-        const names = credentialNames(m, chartsToDeploy(m.platform.storage.backend, m.openstack.services));
+        const names = siteCredentialNames(m);
         assert.ok(names.includes("keystone-admin") && names.includes("nova-db") && names.includes("barbican-kek"));
         assert.throws(() => model("prod", (c) => (c.platform.rotation = { "keystone-admn": "2026-11" })), /osk:platform\.rotation\.keystone-admn: is not a credential of this stack/);
         assert.doesNotThrow(() => model("prod", (c) => (c.platform.rotation = { "keystone-admin": "2026-11" })));

@@ -1,10 +1,17 @@
 // The deployment graph: which release waits for which. Pure, so the tests assert the exact edges. Edges exist only
 // where something truly needs something else up; everything else installs in parallel.
-import type { Model } from "../../stacks/config/model";
-import type { ServiceName } from "../../stacks/config/schema";
 import type { GateTarget } from "../k8s/readiness";
-import { OPENSTACK_NAMESPACE, RABBITMQ_STATEFULSET } from "./catalog";
-import { CEPH_NAMESPACE, ROOK_NAMESPACE, STORAGE_CLASS } from "./values";
+import { CEPH_NAMESPACE, OPENSTACK_NAMESPACE, RABBITMQ_STATEFULSET, ROOK_NAMESPACE, STORAGE_CLASS, type ServiceName, type StorageBackend } from "./catalog";
+
+/** What the plan depends on: which storage, which services, and whether to install one release at a time. */
+export interface PlanSettings {
+    /** Storage behind StorageClass `general`. */
+    readonly storageBackend: StorageBackend;
+    /** OpenStack services to deploy (Keystone first). */
+    readonly services: readonly ServiceName[];
+    /** One release at a time in the upstream guide's order instead of in parallel. @default false */
+    readonly serialReleases?: boolean;
+}
 
 export interface PlanStep {
     /** Step id: the chart name for releases, `<what>-ready` for gates. */
@@ -35,9 +42,9 @@ const SERVICE_AFTER: Partial<Record<ServiceName, string[]>> = {
 /** The upstream deployment guide's one-at-a-time order (storage first). */
 export const UPSTREAM_ORDER = ["rook-ceph", "rook-ceph-cluster", "ceph-adapter-rook", "local-storage", "rabbitmq", "mariadb", "memcached", "keystone", "heat", "glance", "cinder", "openvswitch", "libvirt", "placement", "nova", "neutron", "horizon", "barbican", "octavia", "manila"];
 
-export function deployPlan(m: Model): PlanStep[] {
-    const parallel = parallelPlan(m);
-    return m.platform.serialReleases ? serialize(parallel) : parallel;
+export function deployPlan(settings: PlanSettings): PlanStep[] {
+    const parallel = parallelPlan(settings);
+    return settings.serialReleases ? serialize(parallel) : parallel;
 }
 
 /** Every release after the one before it, in upstream's order; gates keep their place after what they watch. */
@@ -50,14 +57,14 @@ export function serialize(steps: readonly PlanStep[]): PlanStep[] {
     return ordered.map((s, i) => ({ ...s, after: i === 0 ? [] : [...new Set([...(s.kind === "gate" ? s.after : []), ordered[i - 1].id])] }));
 }
 
-function parallelPlan(m: Model): PlanStep[] {
+function parallelPlan(m: PlanSettings): PlanStep[] {
     const steps: PlanStep[] = [];
     const release = (chart: string, layer: PlanStep["layer"], after: string[], namespace = OPENSTACK_NAMESPACE, releaseName?: string) =>
         steps.push({ id: chart, kind: "release", layer, after, chart, namespace, ...(releaseName ? { releaseName } : {}) });
 
     // Storage first: MariaDB and RabbitMQ claim volumes of the `general` class.
     let storage: string;
-    if (m.platform.storage.backend === "ceph") {
+    if (m.storageBackend === "ceph") {
         release("rook-ceph", "platform", [], ROOK_NAMESPACE);
         release("rook-ceph-cluster", "platform", ["rook-ceph"], CEPH_NAMESPACE);
         release("ceph-adapter-rook", "platform", ["rook-ceph-cluster"]);
@@ -95,8 +102,8 @@ function parallelPlan(m: Model): PlanStep[] {
         namespace: OPENSTACK_NAMESPACE,
         targets: [{ kind: "Deployment", namespace: OPENSTACK_NAMESPACE, name: "keystone-api" }],
     });
-    const enabled = new Set(m.openstack.services);
-    const pending = m.openstack.services.filter((s) => s !== "keystone");
+    const enabled = new Set(m.services);
+    const pending = m.services.filter((s) => s !== "keystone");
     const placed = new Set<string>(["keystone"]);
     // Emit in dependency order so every step's predecessors exist before it.
     while (pending.length > 0) {

@@ -1,8 +1,9 @@
 // The platform and OpenStack layers under mocks: every release pinned and hook-safe, wired exactly as the plan
 // says, protected where it holds data, and no generated secret in any plain input.
 import { strict as assert } from "assert";
-import { deployPlan, planEdges } from "../../../components/openstack/plan";
-import { RELEASE_TIMEOUT_SECONDS } from "../../../components/openstack/release";
+import { planEdges } from "../../../components/charts";
+import { sitePlan as deployPlan } from "../../../stacks/charts";
+import { RELEASE_TIMEOUT_SECONDS } from "../../../components/charts";
 import { model } from "../../helpers/models";
 import { plainStrings, runStack, type RunResult } from "../../helpers/mockRun";
 

@@ -1,0 +1,16 @@
+// Key manager: what OSK knows of the barbican chart (its values.yaml at the pinned 2026.1.x line) and the values it
+// gives it beyond those every service chart gets (openstack/values.ts).
+import type { ServiceChart } from "../catalog";
+
+export const barbican: ServiceChart = {
+    endpoints: [{ type: "key_manager", host: "barbican", service: "barbican-api", port: 9311, portName: "api" }],
+    identityUsers: ["barbican"],
+    databases: { oslo_db: { barbican: "barbican-db" } },
+    messaging: true,
+    memcacheKey: true,
+    replicas: ["api"],
+    disruptionBudgets: ["api"],
+    // Unset, barbican falls back to a well-known key-encryption key.
+    secrets: { "conf.barbican.simple_crypto_plugin.kek": "barbican-kek" },
+    placement: { api: "openstack-control-plane", job: "openstack-control-plane" },
+};

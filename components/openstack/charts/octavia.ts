@@ -1,0 +1,26 @@
+// Load balancer: what OSK knows of the octavia chart (its values.yaml at the pinned 2026.1.x line) and the values it
+// gives it beyond those every service chart gets (openstack/values.ts).
+import type { ServiceChart } from "../catalog";
+
+export const octavia: ServiceChart = {
+    endpoints: [{ type: "load_balancer", host: "octavia", service: "octavia-api", port: 9876, portName: "api" }],
+    identityUsers: ["octavia", "test"],
+    databases: { oslo_db: { octavia: "octavia-db" }, oslo_db_persistence: { octavia: "octavia-db" } },
+    messaging: true,
+    memcacheKey: true,
+    replicas: ["api"],
+    disruptionBudgets: ["api"],
+    secrets: {
+        "conf.octavia.health_manager.heartbeat_key": "octavia-heartbeat-key",
+        "conf.octavia.certificates.ca_private_key_passphrase": "octavia-ca-passphrase",
+    },
+    // Upstream places the worker, health manager and driver agent on `openstack-network-node`, a label OSK
+    // does not manage; the control-plane nodes carry Open vSwitch and serve as network nodes.
+    placement: {
+        api: "openstack-control-plane",
+        worker: "openstack-control-plane",
+        health_manager: "openstack-control-plane",
+        driver_agent: "openstack-control-plane",
+        job: "openstack-control-plane",
+    },
+};

@@ -1,0 +1,16 @@
+// Placement: what OSK knows of the placement chart (its values.yaml at the pinned 2026.1.x line) and the values it
+// gives it beyond those every service chart gets (openstack/values.ts).
+import type { ServiceChart } from "../catalog";
+
+export const placement: ServiceChart = {
+    endpoints: [{ type: "placement", host: "placement", service: "placement-api", port: 8778, portName: "api" }],
+    identityUsers: ["placement"],
+    // `nova_api` is the MySQL user nova: one user, one password across charts.
+    databases: { oslo_db: { placement: "placement-db", nova_api: "nova-db" } },
+    messaging: false,
+    memcacheKey: true,
+    replicas: ["api"],
+    disruptionBudgets: ["api"],
+    secrets: {},
+    placement: { api: "openstack-control-plane", job: "openstack-control-plane" },
+};

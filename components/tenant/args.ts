@@ -1,0 +1,166 @@
+// The arguments of a tenant cluster: Kubernetes on OpenStack, from the Keystone project to the in-cluster
+// add-ons. The stack configuration embeds the schema as `osk:tenant`.
+import { z } from "zod";
+import { CNI_PLUGINS } from "../cluster/args";
+import { cidr, dnsLabel, hostAddress, httpUrl, ipAddress, kubernetesVersion, port, unixUser } from "../core/fields";
+
+export const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "*"] as const;
+
+export const policyRuleSchema = z.strictObject({
+    /** Keystone project whose members the rule applies to. */
+    project: z.string().min(1, "must name a Keystone project"),
+    /** Keystone role the user must hold in that project. */
+    role: z.string().min(1, "must name a Keystone role"),
+    /** Namespaces the permission covers; "*" for all. */
+    namespaces: z.array(z.union([dnsLabel, z.literal("*")])).min(1, "needs at least one namespace or \"*\""),
+    /** Resources, e.g. pods, deployments, or "*". */
+    resources: z.array(z.string().regex(/^(\*|[a-z][a-z0-9.-]*(\/[a-z]+)?)$/, "must be a resource name such as pods or pods/log, or *")).min(1, "needs at least one resource"),
+    verbs: z.array(z.enum(VERBS)).min(1, "needs at least one verb"),
+});
+
+export const cinderStorageClassSchema = z.strictObject({
+    name: dnsLabel,
+    /** Cinder volume type. @default the cloud's default type */
+    volumeType: z.string().min(1).optional(),
+    /** Availability zone. @default the cloud's default zone */
+    availability: z.string().min(1).optional(),
+    /** @default "Delete" */
+    reclaimPolicy: z.enum(["Delete", "Retain"]).default("Delete"),
+    /** @default false */
+    default: z.boolean().default(false),
+});
+
+export const tenantClusterSchema = z.strictObject({
+    enabled: z.literal(true),
+    /** Which OpenStack: the one this stack deploys (`site`) or an existing cloud. */
+    cloud: z.discriminatedUnion("source", [
+        z.strictObject({ source: z.literal("site") }),
+        z.strictObject({
+            source: z.literal("existing"),
+            authUrl: httpUrl,
+            region: z.string().min(1),
+            /** Admin-capable user; its password is the secret `osk:tenantCloudPassword`. */
+            username: z.string().min(1),
+            projectName: z.string().min(1),
+            userDomain: z.string().min(1).default("Default"),
+            projectDomain: z.string().min(1).default("Default"),
+        }),
+    ], { error: "source must be one of: site, existing" }),
+    /** Cluster name; names every OpenStack object of the tenant cluster. */
+    name: dnsLabel,
+    /** Build the network, instances, load balancer and control plane on OpenStack. `false` (the lab, which has no
+     * Nova, Neutron or Octavia) keeps the identity and the in-cluster add-ons only. @default true */
+    infrastructure: z.boolean().default(true),
+    /** Keystone project that owns the cluster. */
+    project: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,63}$/, "must be a project name"),
+    kubernetesVersion: kubernetesVersion,
+    image: z.string().min(1, "must name a Glance image"),
+    masters: z.strictObject({ count: z.number().int().min(1).max(7), flavor: z.string().min(1) }),
+    workers: z.strictObject({ count: z.number().int().min(0).max(500), flavor: z.string().min(1) }),
+    /** Existing Nova key pair injected into every instance. */
+    keyPair: z.string().min(1),
+    network: z.strictObject({
+        nodes: cidr,
+        /** @default 10.244.0.0/16 */
+        pods: cidr.default("10.244.0.0/16"),
+        /** @default 10.96.0.0/12 */
+        services: cidr.default("10.96.0.0/12"),
+        /** External network the router and floating IPs use. */
+        externalNetwork: z.string().min(1),
+        /** @default [] (the cloud's resolver) */
+        dnsNameservers: z.array(ipAddress).default([]),
+    }),
+    /** Roles the tenant's service user holds in the project and delegates to its application credential (the
+     * cloud controller, the CSI drivers and OSK's own calls use it). Clouds that enforce Octavia's older policy
+     * need "load-balancer_member" as well. @default ["member"] */
+    roles: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a Keystone role name")).min(1, "needs at least one role").default(["member"]),
+    /** How OSK reaches the instances over SSH: their fixed addresses, optionally through a bastion. */
+    ssh: z
+        .strictObject({
+            /** Login user of the image, with passwordless sudo. @default "ubuntu" */
+            user: unixUser.default("ubuntu"),
+            /** Bastion with a route to the tenant network. @default none (OSK runs where the tenant network is routed) */
+            jumpHost: z
+                .strictObject({ address: hostAddress, user: unixUser, port: port.default(22) })
+                .optional(),
+        })
+        .default({ user: "ubuntu" }),
+    /** Pod network plugin of the tenant cluster. @default calico v3.30.3 */
+    cni: z
+        .strictObject({
+            plugin: z.enum(CNI_PLUGINS),
+            version: z.string().regex(/^v\d+\.\d+\.\d+$/, "must be an exact version such as v3.30.3"),
+            manifestUrl: httpUrl.optional(),
+        })
+        .default({ plugin: "calico", version: "v3.30.3" }),
+    /** In-cluster integrations: cloud controller, CSI drivers, Keystone webhook. */
+    addons: z
+        .strictObject({
+            /** Registry the add-on images come from; air-gapped sites point at their mirror. @default "registry.k8s.io" */
+            registry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, "must be a registry host with an optional path, e.g. registry.example.net/k8s").default("registry.k8s.io"),
+            /** Run openstack-cloud-controller-manager. Off only where the cluster is not on OpenStack instances (the lab). @default true */
+            cloudController: z.boolean().default(true),
+            /** Run the Cinder CSI driver (the Cinder StorageClasses need it). @default true */
+            cinderCsi: z.boolean().default(true),
+        })
+        .default({ registry: "registry.k8s.io", cloudController: true, cinderCsi: true }),
+    /** What `pulumi destroy` may do to the tenant's data. */
+    destroy: z
+        .strictObject({
+            /** Let a destroy delete volume claims whose volumes go with them (reclaim policy Delete). Off, such a claim
+             * stops the destroy before anything is deleted. @default false */
+            allowVolumeDeletion: z.boolean().default(false),
+        })
+        .default({ allowVolumeDeletion: false }),
+    /** Give every instance a floating IP. @default false */
+    floatingIps: z.boolean().default(false),
+    /** Who may reach the Kubernetes API. */
+    apiAllowedCidrs: z.array(cidr).min(1, "needs at least one network allowed to reach the API"),
+    /** Who may SSH to the instances. @default [] */
+    sshAllowedCidrs: z.array(cidr).default([]),
+    /** Accept 0.0.0.0/0 or ::/0 in the lists above. @default false */
+    allowWorldOpen: z.boolean().default(false),
+    storage: z
+        .strictObject({
+            cinderClasses: z.array(cinderStorageClassSchema).default([]),
+            manila: z
+                .strictObject({
+                    enabled: z.boolean(),
+                    /** Manila share type (required by the driver). */
+                    shareType: z.string().min(1),
+                    shareNetworkId: z.string().min(1).optional(),
+                    availability: z.string().min(1).optional(),
+                    /** @default "Delete" */
+                    reclaimPolicy: z.enum(["Delete", "Retain"]).default("Delete"),
+                })
+                .optional(),
+        })
+        .default({ cinderClasses: [] }),
+    keystoneAuth: z
+        .strictObject({
+            /** Keystone project + role -> Kubernetes permissions. */
+            policy: z.array(policyRuleSchema).default([]),
+            sync: z
+                .strictObject({
+                    enabled: z.boolean(),
+                    /** Namespace name for a synced project; must contain %i (the project ID). @default "%i" */
+                    namespaceFormat: z.string().default("%i"),
+                })
+                .default({ enabled: false, namespaceFormat: "%i" }),
+        })
+        .default({ policy: [], sync: { enabled: false, namespaceFormat: "%i" } }),
+});
+
+export const tenantSchema = z
+    .discriminatedUnion("enabled", [z.strictObject({ enabled: z.literal(false) }), tenantClusterSchema], {
+        error: "enabled must be true (with a full tenant cluster description) or false",
+    })
+    .default({ enabled: false });
+
+/** A tenant cluster as the component receives it (defaults not yet applied). */
+export type TenantClusterInput = z.input<typeof tenantClusterSchema>;
+/** A tenant cluster with every default applied. */
+export type TenantClusterConfig = z.infer<typeof tenantClusterSchema>;
+export type TenantConfig = z.infer<typeof tenantSchema>;
+/** Keystone project + role -> Kubernetes permissions, for k8s-keystone-auth. */
+export type PolicyRule = z.infer<typeof policyRuleSchema>;
