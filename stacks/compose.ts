@@ -95,7 +95,9 @@ export function buildStack(model: Model): StackOutputs {
 function tenantLayer(model: Model, openstack: OpenStack, credentials: Credentials, siteProvider: k8s.Provider): TenantCluster | undefined {
     const t = model.tenant;
     if (!t.enabled) return undefined;
-    const existing = t.cloud.source === "existing" ? t.cloud : undefined;
+    // Which cloud is the stack's choice; the component gets the cluster and a connection to that cloud.
+    const { enabled: _enabled, cloud, ...cluster } = t;
+    const existing = cloud.source === "existing" ? cloud : undefined;
     const connection: KeystoneConnection = existing
         ? {
               authUrl: existing.authUrl,
@@ -108,7 +110,7 @@ function tenantLayer(model: Model, openstack: OpenStack, credentials: Credential
         : { authUrl: openstack.keystonePublicUrl, username: "admin", password: credentials.get("keystone-admin"), projectName: "admin" };
     return new TenantCluster(
         "tenant",
-        { tenant: t, profile: model.site.profile, connection, region: existing?.region ?? model.site.region, siteProvider, sshPrivateKey: model.secrets.sshPrivateKey },
+        { tenant: cluster, profile: model.site.profile, connection, region: existing?.region ?? model.site.region, siteProvider, sshPrivateKey: model.secrets.sshPrivateKey },
         { dependsOn: existing ? [] : [openstack] },
     );
 }

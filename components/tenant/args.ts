@@ -31,21 +31,6 @@ export const cinderStorageClassSchema = z.strictObject({
 });
 
 export const tenantClusterSchema = z.strictObject({
-    enabled: z.literal(true),
-    /** Which OpenStack: the one this stack deploys (`site`) or an existing cloud. */
-    cloud: z.discriminatedUnion("source", [
-        z.strictObject({ source: z.literal("site") }),
-        z.strictObject({
-            source: z.literal("existing"),
-            authUrl: httpUrl,
-            region: z.string().min(1),
-            /** Admin-capable user; its password is the secret `osk:tenantCloudPassword`. */
-            username: z.string().min(1),
-            projectName: z.string().min(1),
-            userDomain: z.string().min(1).default("Default"),
-            projectDomain: z.string().min(1).default("Default"),
-        }),
-    ], { error: "source must be one of: site, existing" }),
     /** Cluster name; names every OpenStack object of the tenant cluster. */
     name: dnsLabel,
     /** Build the network, instances, load balancer and control plane on OpenStack. `false` (the lab, which has no
@@ -151,16 +136,10 @@ export const tenantClusterSchema = z.strictObject({
         .default({ policy: [], sync: { enabled: false, namespaceFormat: "%i" } }),
 });
 
-export const tenantSchema = z
-    .discriminatedUnion("enabled", [z.strictObject({ enabled: z.literal(false) }), tenantClusterSchema], {
-        error: "enabled must be true (with a full tenant cluster description) or false",
-    })
-    .default({ enabled: false });
 
 /** A tenant cluster as the component receives it (defaults not yet applied). */
 export type TenantClusterInput = z.input<typeof tenantClusterSchema>;
 /** A tenant cluster with every default applied. */
 export type TenantClusterConfig = z.infer<typeof tenantClusterSchema>;
-export type TenantConfig = z.infer<typeof tenantSchema>;
 /** Keystone project + role -> Kubernetes permissions, for k8s-keystone-auth. */
 export type PolicyRule = z.infer<typeof policyRuleSchema>;

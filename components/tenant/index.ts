@@ -28,10 +28,12 @@ export interface TenantClusterArgs {
     connection: KeystoneConnection;
     /** Region of the tenant's cloud. */
     region: string;
-    /** Cluster the add-ons go into when `tenant.infrastructure` is false (the site's own, as in the lab). */
-    siteProvider: k8s.Provider;
-    /** SSH key for the instances (their key pair's private half). Required when `tenant.infrastructure` is true. */
-    sshPrivateKey?: SecretValue;
+    /** Cluster the add-ons go into when `tenant.infrastructure` is false (the site's own, as in the lab). Required
+     * then; unused otherwise. */
+    siteProvider?: k8s.Provider;
+    /** SSH key for the instances (their key pair's private half), handled as a secret end to end. Required when
+     * `tenant.infrastructure` is true. */
+    sshPrivateKey?: SecretValue | pulumi.Output<string>;
 }
 
 /**
@@ -69,7 +71,7 @@ export class TenantCluster extends pulumi.ComponentResource {
 
         let addons: TenantAddons;
         if (t.infrastructure) {
-            if (!args.sshPrivateKey) throw new Error("osk:sshPrivateKey is required when osk:tenant.infrastructure is true");
+            if (!args.sshPrivateKey) throw new pulumi.ResourceError("args.sshPrivateKey is required when tenant.infrastructure is true (the stack's osk:sshPrivateKey)", this);
             // Everything on OpenStack is created as the tenant's own application credential, inside its project.
             const cloudProvider = new openstack.Provider(
                 `${name}-openstack`,
@@ -106,6 +108,7 @@ export class TenantCluster extends pulumi.ComponentResource {
                     "are created on OpenStack (they need Nova, Neutron and Octavia); the identity is created and the add-ons go into the site's cluster.",
                 this,
             );
+            if (!args.siteProvider) throw new pulumi.ResourceError("args.siteProvider is required when tenant.infrastructure is false: the add-ons go into that cluster", this);
             addons = new TenantAddons(`${name}-addons`, { ...addonArgs, provider: args.siteProvider }, { ...child, dependsOn: [identity] });
             this.kubeconfig = pulumi.secret("");
             this.apiVip = pulumi.output("");

@@ -7,12 +7,39 @@ import { siteSchema, type Site } from "../../components/core/site";
 import { nodeRolesSchema, type NodeRolesConfig } from "../../components/noderoles/args";
 import { openstackSchema, type OpenStackConfig } from "../../components/openstack/args";
 import { platformSchema, type PlatformConfig } from "../../components/platform/args";
-import { tenantSchema, type TenantConfig } from "../../components/tenant/args";
+import { z } from "zod";
+import { httpUrl } from "../../components/core/fields";
+import { tenantClusterSchema } from "../../components/tenant/args";
 
 export type { ServiceName } from "../../components/charts/catalog";
-export type { ChartsConfig, ControlPlaneConfig, NodeRolesConfig, OpenStackConfig, PlatformConfig, Site, TenantConfig };
+export type { ChartsConfig, ControlPlaneConfig, NodeRolesConfig, OpenStackConfig, PlatformConfig, Site };
 export type { ExistingClusterConfig, Host, KubeadmConfig } from "../../components/cluster/args";
 export type { PolicyRule, TenantClusterConfig } from "../../components/tenant/args";
+
+// ---- osk:tenant: the tenant cluster component's arguments, plus which cloud it goes on ------------------------
+
+/** Which OpenStack: the one this stack deploys (`site`) or an existing cloud. */
+const tenantCloudSchema = z.discriminatedUnion("source", [
+    z.strictObject({ source: z.literal("site") }),
+    z.strictObject({
+        source: z.literal("existing"),
+        authUrl: httpUrl,
+        region: z.string().min(1),
+        /** Admin-capable user; its password is the secret `osk:tenantCloudPassword`. */
+        username: z.string().min(1),
+        projectName: z.string().min(1),
+        userDomain: z.string().min(1).default("Default"),
+        projectDomain: z.string().min(1).default("Default"),
+    }),
+], { error: "source must be one of: site, existing" });
+
+export const tenantSchema = z
+    .discriminatedUnion("enabled", [
+        z.strictObject({ enabled: z.literal(false) }),
+        tenantClusterSchema.extend({ enabled: z.literal(true), cloud: tenantCloudSchema }),
+    ], { error: "enabled must be true (with a full tenant cluster description) or false" })
+    .default({ enabled: false });
+export type TenantConfig = z.infer<typeof tenantSchema>;
 
 // ---- secrets -----------------------------------------------------------------------------------------------
 

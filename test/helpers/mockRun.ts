@@ -1,7 +1,9 @@
 // Runs the real program under Pulumi mocks for a stack and returns what it registered. Mocks are installed and
 // config is set before the program is loaded, as the engine would do.
 import * as pulumi from "@pulumi/pulumi";
-import { join } from "path";
+import { readFileSync } from "fs";
+import { dirname, join } from "path";
+import { parse } from "yaml";
 import { ROOT, stackFile, stackValues } from "./stacks";
 
 // The mocks hand tests unwrapped inputs; keep the wire form too, so a test can see which inputs are secret.
@@ -103,9 +105,10 @@ function defaultState(r: pulumi.runtime.MockResourceArgs): Record<string, any> {
 
 /** Forgets the program entry so the next require runs it again. Components stay loaded: they hold no state,
  * and reloading them would re-serialize every dynamic provider on each run. */
-function clearProgramModules(): void {
+function clearProgramModules(entry: string): void {
+    const programDir = dirname(entry);
     for (const key of Object.keys(require.cache)) {
-        if (key.startsWith(join(ROOT, "stacks"))) delete require.cache[key];
+        if (key.startsWith(join(ROOT, "stacks")) || key.startsWith(programDir)) delete require.cache[key];
     }
 }
 
@@ -132,6 +135,43 @@ export function runStack(stack: string, opts: RunOptions = {}): Promise<RunResul
 }
 
 async function runStackOnce(stack: string, opts: RunOptions): Promise<RunResult> {
+    const { values, secrets } = stackValues(stack);
+    opts.edit?.(values);
+    const config: Record<string, string> = {};
+    for (const [k, v] of Object.entries(stackFile(stack))) {
+        if (!k.startsWith("osk:")) config[k] = typeof v === "string" ? v : JSON.stringify((v as { value?: unknown })?.value ?? v);
+    }
+    for (const [k, v] of Object.entries({ ...values, ...secrets })) config[`osk:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    return runUnderMocks({ project: "osk", stack, entry: join(ROOT, "stacks", "index.ts"), config, secretKeys: Object.keys(secrets).map((k) => `osk:${k}`), secrets }, opts);
+}
+
+/**
+ * Runs another Pulumi program of this repository (e.g. one under examples/) under mocks: its project name and
+ * stack file as the engine would read them (`opts.edit` may change its values, keyed by full key), plus the given
+ * secrets under the project's namespace.
+ */
+export function runProgram(dir: string, stack: string, secrets: Record<string, string> = {}, opts: RunOptions = {}): Promise<RunResult> {
+    const project = (parse(readFileSync(join(dir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+    const doc = parse(readFileSync(join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+    const values: Record<string, unknown> = structuredClone(doc.config ?? {});
+    opts.edit?.(values);
+    const config: Record<string, string> = {};
+    for (const [k, v] of Object.entries(values)) config[k] = typeof v === "string" ? v : JSON.stringify(v);
+    for (const [k, v] of Object.entries(secrets)) config[`${project}:${k}`] = v;
+    return runUnderMocks({ project, stack, entry: join(dir, "index.ts"), config, secretKeys: Object.keys(secrets).map((k) => `${project}:${k}`), secrets }, opts);
+}
+
+interface Program {
+    project: string;
+    stack: string;
+    /** The program's entry module. */
+    entry: string;
+    config: Record<string, string>;
+    secretKeys: string[];
+    secrets: Record<string, string>;
+}
+
+async function runUnderMocks(program: Program, opts: RunOptions): Promise<RunResult> {
     const resources: Registered[] = [];
     const deps = new Map<string, { dependsOn: string[]; parent?: string; protect: boolean }>();
     await pulumi.runtime.setMocks(
@@ -154,21 +194,13 @@ async function runStackOnce(stack: string, opts: RunOptions): Promise<RunResult>
             // Lookups (e.g. the tenant's external network by name) answer with an id derived from what was asked.
             call: (args) => ({ ...args.inputs, id: `${String(args.inputs.name ?? args.token)}-id` }),
         },
-        "osk",
-        stack,
+        program.project,
+        program.stack,
         opts.preview ?? false,
     );
+    pulumi.runtime.setAllConfig(program.config, program.secretKeys);
 
-    const { values, secrets } = stackValues(stack);
-    opts.edit?.(values);
-    const config: Record<string, string> = {};
-    for (const [k, v] of Object.entries(stackFile(stack))) {
-        if (!k.startsWith("osk:")) config[k] = typeof v === "string" ? v : JSON.stringify((v as { value?: unknown })?.value ?? v);
-    }
-    for (const [k, v] of Object.entries({ ...values, ...secrets })) config[`osk:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-    pulumi.runtime.setAllConfig(config, Object.keys(secrets).map((k) => `osk:${k}`));
-
-    clearProgramModules();
+    clearProgramModules(program.entry);
     // runInPulumiStack hands back resolved plain values; keep the program's own Outputs to read their secrecy.
     let exported: Record<string, unknown> = {};
     await pulumi.runtime.runInPulumiStack(async () => {
@@ -184,7 +216,7 @@ async function runStackOnce(stack: string, opts: RunOptions): Promise<RunResult>
             return undefined;
         });
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        exported = { ...require(join(ROOT, "stacks", "index.ts")) };
+        exported = { ...require(program.entry) };
         return exported;
     });
 
@@ -200,7 +232,7 @@ async function runStackOnce(stack: string, opts: RunOptions): Promise<RunResult>
         resources,
         outputs,
         secretOutputs,
-        secrets,
+        secrets: program.secrets,
         byName(name) {
             const r = resources.find((x) => x.name === name);
             if (!r) throw new Error(`no resource named ${name}; have: ${resources.map((x) => x.name).join(", ")}`);
