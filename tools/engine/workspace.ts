@@ -51,9 +51,10 @@ export function throwawaySshKey(): string {
 
 /**
  * A copy of the project for one stack: sources linked, the stack file copied, a fresh file backend and
- * passphrase, and the given secrets set with `pulumi config set --secret`.
+ * passphrase, and the given secrets set with `pulumi config set --secret` under `namespace` (the project's config
+ * namespace; `source` may be another program of this repository, such as one under examples/).
  */
-export function createWorkspace(stack: string, secrets: Record<string, string> = {}, source = ROOT, persistentBase?: string): Workspace {
+export function createWorkspace(stack: string, secrets: Record<string, string> = {}, source = ROOT, persistentBase?: string, namespace = "osk"): Workspace {
     const base = persistentBase ?? mkdtempSync(join(tmpdir(), `osk-engine-${stack}-`));
     const dir = join(base, "project");
     const backend = join(base, "backend");
@@ -65,6 +66,8 @@ export function createWorkspace(stack: string, secrets: Record<string, string> =
         if (entry.startsWith("Pulumi.") || entry.startsWith(".") || entry === "test") continue;
         if (!existsSync(join(dir, entry))) symlinkSync(join(source, entry), join(dir, entry));
     }
+    // A program of this repository other than the root (examples/) uses the root's packages.
+    if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
     copyFileSync(join(source, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
     // A persistent workspace keeps its stack file: it holds the encrypted secrets set below.
     if (existsSync(join(source, `Pulumi.${stack}.yaml`)) && (fresh || !existsSync(join(dir, `Pulumi.${stack}.yaml`)))) {
@@ -85,7 +88,7 @@ export function createWorkspace(stack: string, secrets: Record<string, string> =
     else check(pulumiSync(ws, ["stack", "select", stack, "--non-interactive"]));
     for (const [key, value] of Object.entries(secrets)) {
         // The value goes in on stdin, never on a command line.
-        check(pulumiSync(ws, ["config", "set", "--secret", `osk:${key}`, "--stack", stack], value));
+        check(pulumiSync(ws, ["config", "set", "--secret", `${namespace}:${key}`, "--stack", stack], value));
     }
     return ws;
 }
