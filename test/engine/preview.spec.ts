@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { createWorkspace, parsePreview, previewSecrets, pulumiRun, withoutTenantInfrastructure, type Workspace } from "../../tools/engine/workspace";
+import { createWorkspace, parsePreview, previewSecrets, pulumiRun, type Workspace } from "../../tools/engine/workspace";
 
 const STACKS = ["dev", "prod"];
 
@@ -50,10 +50,6 @@ for (const stack of STACKS) {
         before(async () => {
             secrets = previewSecrets(stack);
             ws = createWorkspace(stack, secrets);
-            // The tenant's instances, network and Octavia load balancer need the OpenStack provider plugin, which
-            // cannot be built on this offline machine (no release of it is on the module proxy); mocks cover them
-            // (test/unit/tenant). The engine previews everything else, the tenant's add-ons included.
-            withoutTenantInfrastructure(ws);
             out = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", stack]);
         });
         after(() => ws?.dispose());

@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { createWorkspace, parsePreview, policyArgs, previewSecrets, pulumiRun, ROOT, withoutTenantInfrastructure, type Workspace } from "../engine/workspace";
+import { createWorkspace, parsePreview, policyArgs, previewSecrets, pulumiRun, ROOT, type Workspace } from "../engine/workspace";
 
 const RUNS = Number(process.env.OSK_BENCH_RUNS ?? 3);
 
@@ -93,12 +93,8 @@ async function main(): Promise<void> {
 
     console.log("pulumi preview, offline engine:");
     for (const stack of ["dev", "prod"]) {
-        // As the engine tier: the tenant's OpenStack resources need a provider plugin this machine cannot install.
-        const workspace = (): Workspace => {
-            const ws = createWorkspace(stack, previewSecrets(stack));
-            withoutTenantInfrastructure(ws);
-            return ws;
-        };
+        // As the engine tier: every resource, the tenant's OpenStack infrastructure included.
+        const workspace = (): Workspace => createWorkspace(stack, previewSecrets(stack));
         await previewFigures(stack, workspace);
         await previewFigures(`${stack}+pack`, workspace, true);
     }
