@@ -175,29 +175,34 @@ function kubeadmDocs(text: unknown): KubeadmDoc[] {
     return parseAllDocuments(text).map((d) => d.toJSON() as KubeadmDoc);
 }
 
-/** Masters, leader election and certificate coverage, from the kubeadm files the control plane's steps carry. */
+/**
+ * Masters, leader election and certificate coverage, from the kubeadm files the control planes' steps carry. A stack
+ * can hold several control planes (the site's and a tenant's): each init step is judged with the joins that join its
+ * endpoint.
+ */
 export function checkControlPlane(resources: readonly StackResource[], report: (message: string, urn?: string) => void): void {
     const steps = resources.filter((r) => r.type === REMOTE_COMMAND);
-    const init = steps.find((s) => typeof get(s.props, "files") === "object" && (s.props.files as Record<string, unknown>)[INIT_TEMPLATE] !== undefined);
-    if (!init) return;
-    const docs = kubeadmDocs((init.props.files as Record<string, unknown>)[INIT_TEMPLATE]);
-    const cluster = docs.find((d) => d.kind === "ClusterConfiguration");
-    const first = docs.find((d) => d.kind === "InitConfiguration");
-    if (!cluster || !first) return;
-    const masters = [first.localAPIEndpoint?.advertiseAddress];
-    for (const s of steps) {
-        const join = kubeadmDocs((s.props.files as Record<string, unknown> | undefined)?.[JOIN_TEMPLATE]).find((d) => d.kind === "JoinConfiguration");
-        if (join?.controlPlane) masters.push(join.controlPlane.localAPIEndpoint?.advertiseAddress);
-    }
-    if (masters.length < 3 || masters.length % 2 === 0) report(`the control plane has ${masters.length} master(s); prod needs an odd number, 3 or more, for etcd quorum.`);
-    for (const component of ["scheduler", "controllerManager"]) {
-        const args = (cluster[component]?.extraArgs ?? []) as { name: string; value: string }[];
-        if (args.find((a) => a.name === "leader-elect")?.value !== "true") report(`${component} runs without --leader-elect=true; with several masters two would act at once.`);
-    }
-    const sans: string[] = cluster.apiServer?.certSANs ?? [];
-    const endpointHost = String(cluster.controlPlaneEndpoint ?? "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-    for (const host of [endpointHost, ...masters]) {
-        if (host && !sans.includes(host)) report(`the apiserver certificates do not cover ${host}; clients reaching it would fail TLS verification.`);
+    const fileOf = (s: StackResource, path: string) => (s.props.files as Record<string, unknown> | undefined)?.[path];
+    const joins = steps.map((s) => kubeadmDocs(fileOf(s, JOIN_TEMPLATE)).find((d) => d.kind === "JoinConfiguration")).filter((j): j is KubeadmDoc => j !== undefined);
+    for (const init of steps.filter((s) => typeof get(s.props, "files") === "object" && fileOf(s, INIT_TEMPLATE) !== undefined)) {
+        const docs = kubeadmDocs(fileOf(init, INIT_TEMPLATE));
+        const cluster = docs.find((d) => d.kind === "ClusterConfiguration");
+        const first = docs.find((d) => d.kind === "InitConfiguration");
+        if (!cluster || !first) continue;
+        const masters = [first.localAPIEndpoint?.advertiseAddress];
+        for (const join of joins) {
+            if (join.controlPlane && join.discovery?.bootstrapToken?.apiServerEndpoint === cluster.controlPlaneEndpoint) masters.push(join.controlPlane.localAPIEndpoint?.advertiseAddress);
+        }
+        if (masters.length < 3 || masters.length % 2 === 0) report(`the control plane has ${masters.length} master(s); prod needs an odd number, 3 or more, for etcd quorum.`);
+        for (const component of ["scheduler", "controllerManager"]) {
+            const args = (cluster[component]?.extraArgs ?? []) as { name: string; value: string }[];
+            if (args.find((a) => a.name === "leader-elect")?.value !== "true") report(`${component} runs without --leader-elect=true; with several masters two would act at once.`);
+        }
+        const sans: string[] = cluster.apiServer?.certSANs ?? [];
+        const endpointHost = String(cluster.controlPlaneEndpoint ?? "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+        for (const host of [endpointHost, ...masters]) {
+            if (host && !sans.includes(host)) report(`the apiserver certificates do not cover ${host}; clients reaching it would fail TLS verification.`);
+        }
     }
 }
 

@@ -34,6 +34,14 @@ console.log([e.cli,s,k,e.languageHost,t.kubernetesProvider[k],t.node,e.goSdk||e.
 }
 read -r PULUMI_VER SDK_VER K8S_VER LANGHOST_MOD K8S_MOD NODE_VER GOSDK_VER < <(read_pkg) || true
 [ -n "${NODE_VER:-}" ] || die "cannot read versions from package.json"
+# The OpenStack provider: the @pulumi/openstack pin -> the Terraform provider, bridge and plugin-SDK fork it bridges.
+read_openstack() { # prints: sdk-version terraform-provider bridge plugin-sdk-fork
+  node -e 'const p=require(process.argv[1]);const v=p.dependencies["@pulumi/openstack"];const e=(p.osk.toolchain.openstackProvider||{})[v];
+if(!e){console.error("package.json pins @pulumi/openstack "+v+" but osk.toolchain.openstackProvider has no entry for it");process.exit(3)}
+console.log([v,e.terraformProvider,e.bridge,e.pluginSdk].join(" "))' "$repo/package.json"
+}
+read -r OS_VER OS_TF OS_BRIDGE OS_PLUGINSDK < <(read_openstack) || true
+[ -n "${OS_PLUGINSDK:-}" ] || die "cannot read the OpenStack provider versions from package.json"
 
 # The machine's node serves when it is 22 or newer; otherwise the pinned one from the npm registry.
 machine_node=$(command -v node || true)
@@ -44,6 +52,10 @@ else
 fi
 cli_dir=$cache/pulumi-$PULUMI_VER
 k8s_dir=$cache/provider-kubernetes-$K8S_VER
+# Keyed by every version it is built from and by OSK's own provider program (its token table included).
+os_src=$repo/tools/openstack-provider
+os_hash=$(cd "$os_src" && cat go.mod go.sum tokens.json info.go cmd/*/main.go | sha256sum | cut -c1-12)
+os_dir=$cache/provider-openstack-$OS_VER-tf${OS_TF#v}-bridge${OS_BRIDGE#v}-$os_hash
 gowork=$cache/go-build-src
 
 # The engine must never reach out: no update checks, no plugin downloads.
@@ -55,11 +67,12 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
 export PULUMI_HOME="$cache/pulumi-home-$PULUMI_VER"
 export OSK_NODE="$node_dir/bin/node"
+export OSK_OPENSTACK_SCHEMA="$os_dir/schema.json"
 EOF
 }
 
 if [ "$mode" = --env ]; then
-  for f in "$node_dir/bin/node" "$cli_dir/bin/pulumi" "$cli_dir/bin/pulumi-language-nodejs" "$cli_dir/bin/pulumi-resource-pulumi-nodejs" "$k8s_dir/pulumi-resource-kubernetes"; do
+  for f in "$node_dir/bin/node" "$cli_dir/bin/pulumi" "$cli_dir/bin/pulumi-language-nodejs" "$cli_dir/bin/pulumi-resource-pulumi-nodejs" "$k8s_dir/pulumi-resource-kubernetes" "$os_dir/pulumi-resource-openstack"; do
     [ -x "$f" ] || die "missing $f: run tools/toolchain.sh first"
   done
   print_env; exit 0
@@ -149,6 +162,29 @@ else
   rm -rf "$k8s_dir"; mv "$k8s_dir.tmp" "$k8s_dir"
 fi
 
+# --- OpenStack provider: OSK's own bridge of the Terraform OpenStack provider (tools/openstack-provider) ------
+build_openstack() {
+  say "pulumi-resource-openstack $OS_VER: bridging terraform-provider-openstack $OS_TF with pulumi-terraform-bridge $OS_BRIDGE"
+  local src=$gowork/openstack-provider-$OS_VER
+  rm -rf "$src"; mkdir -p "$src"; cp -r "$os_src/." "$src/"; rm -f "$src"/*.ts
+  # package.json is the truth for the versions; go.mod carries them too so the module builds on its own.
+  (cd "$src" && go mod edit -require=github.com/pulumi/pulumi-terraform-bridge/v3@$OS_BRIDGE \
+       -require=github.com/terraform-provider-openstack/terraform-provider-openstack/v3@$OS_TF \
+       -replace=github.com/hashicorp/terraform-plugin-sdk/v2=github.com/pulumi/terraform-plugin-sdk/v2@$OS_PLUGINSDK \
+     && go build -trimpath -o "$src/bin/tfgen" ./cmd/tfgen \
+     && "$src/bin/tfgen" schema --skip-docs --skip-examples --out "$src/cmd/pulumi-resource-openstack" >"$src/tfgen.log" 2>&1 \
+     && go build -trimpath -ldflags "-s -w" -o "$os_dir.tmp/pulumi-resource-openstack" ./cmd/pulumi-resource-openstack \
+     && cp "$src/cmd/pulumi-resource-openstack/schema.json" "$os_dir.tmp/schema.json") \
+     || die "building the OpenStack provider failed (tfgen output: $src/tfgen.log)"
+}
+if [ -x "$os_dir/pulumi-resource-openstack" ] && [ -f "$os_dir/schema.json" ]; then
+  say "openstack provider $OS_VER: cached"
+else
+  rm -rf "$os_dir.tmp"; mkdir -p "$os_dir.tmp"
+  timed build_openstack
+  rm -rf "$os_dir"; mv "$os_dir.tmp" "$os_dir"
+fi
+
 # --- the SDK's launcher scripts: the dynamic provider and the policy analyzer run in node through these -------
 # They ship in the npm package; the official CLI distribution carries them next to the binary, so do we.
 for script in pulumi-resource-pulumi-nodejs pulumi-analyzer-policy; do
@@ -165,5 +201,13 @@ if [ ! -x "$plug/pulumi-resource-kubernetes" ]; then
   pulumi plugin install resource kubernetes "$K8S_VER" --file "$k8s_dir/pulumi-resource-kubernetes" >/dev/null \
     || die "pulumi plugin install of the kubernetes provider failed"
 fi
-say "engine ready: pulumi $PULUMI_VER (SDK $SDK_VER), node $NODE_VER, kubernetes provider $K8S_VER (cache $cache)"
+# The version the SDK asks for; what it contains is the Terraform provider $OS_TF (README, "The OpenStack provider").
+plug=$PULUMI_HOME/plugins/resource-openstack-v$OS_VER
+if ! cmp -s "$os_dir/pulumi-resource-openstack" "$plug/pulumi-resource-openstack"; then
+  say "installing plugin resource openstack $OS_VER (terraform-provider-openstack $OS_TF)"
+  rm -rf "$plug" "$plug.lock"
+  pulumi plugin install resource openstack "$OS_VER" --file "$os_dir/pulumi-resource-openstack" >/dev/null \
+    || die "pulumi plugin install of the openstack provider failed"
+fi
+say "engine ready: pulumi $PULUMI_VER (SDK $SDK_VER), node $NODE_VER, kubernetes provider $K8S_VER, openstack provider $OS_VER (terraform $OS_TF) (cache $cache)"
 print_env

@@ -3,13 +3,11 @@
 import { strict as assert } from "assert";
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { createWorkspace, parsePolicyViolations, policyArgs, previewSecrets, pulumiRun, withoutTenantInfrastructure } from "../../tools/engine/workspace";
+import { createWorkspace, parsePolicyViolations, policyArgs, previewSecrets, pulumiRun } from "../../tools/engine/workspace";
 
 async function previewWithPack(stack: string, edit?: (text: string) => string) {
     const ws = createWorkspace(stack, previewSecrets(stack));
     try {
-        // The OpenStack provider plugin cannot be installed here (tools/engine/workspace.ts says why).
-        withoutTenantInfrastructure(ws);
         if (edit) {
             const file = join(ws.dir, `Pulumi.${stack}.yaml`);
             writeFileSync(file, edit(readFileSync(file, "utf8")));
@@ -44,5 +42,17 @@ describe("policy pack in real previews", () => {
         const pinned = violations.filter((v) => v.policy === "releases-pinned");
         assert.ok(pinned.length > 0 && pinned.every((v) => v.level === "mandatory"));
         assert.match(pinned[0].message, /comes from https:\/\/charts\.example\.com\/openstack; allowed repositories/);
+    });
+
+    it("prod: a tenant security group rule opening SSH to the Internet stops the preview (the rule previewed by the OpenStack provider)", async () => {
+        // allowWorldOpen lets validation through on purpose; the pack is the second line.
+        const { out, violations } = await previewWithPack("prod", (t) => t.replace("sshAllowedCidrs: [10.30.0.0/22]", "sshAllowedCidrs: [0.0.0.0/0]\n    allowWorldOpen: true"));
+        assert.notEqual(out.code, 0);
+        const open = violations.filter((v) => v.policy === "no-world-open-admin-ports");
+        assert.equal(open.length, 1, JSON.stringify(violations));
+        assert.equal(open[0].level, "mandatory");
+        assert.match(open[0].resource, /^openstack:networking\/secGroupRule:SecGroupRule: .*-rule-ssh-22-0-0-0-0-0$/);
+        assert.match(open[0].message, /SSH \(port 22\) is open to 0\.0\.0\.0\/0/);
+        assert.deepEqual(violations.filter((v) => v.policy !== "no-world-open-admin-ports"), []);
     });
 });

@@ -15,6 +15,13 @@ mocksModule.MockMonitor.prototype.registerResource = function (req: any, callbac
     wireByName.set(`${req.getType()}::${req.getName()}`, req.getObject().toJavaScript());
     return original.call(this, req, callback);
 };
+// Function tokens the program invokes, per run (runs are sequential: each installs its own mocks).
+let invokedTokens = new Set<string>();
+const originalInvoke = mocksModule.MockMonitor.prototype.invoke;
+mocksModule.MockMonitor.prototype.invoke = function (req: any, callback: any) {
+    invokedTokens.add(req.getTok());
+    return originalInvoke.call(this, req, callback);
+};
 
 /** The engine's marker for a secret value on the wire. */
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -65,6 +72,8 @@ export interface Registered {
 
 export interface RunResult {
     resources: Registered[];
+    /** Tokens of the functions the program invoked (`openstack:networking/getNetwork:getNetwork`, ...). */
+    invokes: string[];
     outputs: Record<string, unknown>;
     /** Names of outputs the engine would store as secrets. */
     secretOutputs: Set<string>;
@@ -174,6 +183,8 @@ interface Program {
 async function runUnderMocks(program: Program, opts: RunOptions): Promise<RunResult> {
     const resources: Registered[] = [];
     const deps = new Map<string, { dependsOn: string[]; parent?: string; protect: boolean }>();
+    invokedTokens = new Set<string>();
+    const invokes = invokedTokens;
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
@@ -230,6 +241,7 @@ async function runUnderMocks(program: Program, opts: RunOptions): Promise<RunRes
     await settings.waitForRPCs();
     return {
         resources,
+        invokes: [...invokes].sort(),
         outputs,
         secretOutputs,
         secrets: program.secrets,

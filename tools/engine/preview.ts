@@ -1,6 +1,6 @@
 // `./osk run` / `./osk preview STACK`: a real, offline preview of a committed stack. Secrets the stack needs
 // are generated for the run and thrown away; the preview never reaches a cluster or a cloud.
-import { createWorkspace, policyArgs, previewSecrets, pulumiRun, withoutTenantInfrastructure } from "./workspace";
+import { createWorkspace, policyArgs, previewSecrets, pulumiRun } from "./workspace";
 
 async function main(): Promise<void> {
     const stack = process.argv[2] ?? "dev";
@@ -8,12 +8,6 @@ async function main(): Promise<void> {
     console.error(`previewing stack "${stack}" with the offline engine (local file backend, throwaway secrets: ${Object.keys(secrets).join(", ") || "none"})`);
     const ws = createWorkspace(stack, secrets);
     try {
-        if (withoutTenantInfrastructure(ws)) {
-            console.error(
-                "note: osk:tenant.infrastructure is switched off for this offline preview: the OpenStack provider plugin cannot be installed " +
-                    "on this machine. Everything else, the tenant's add-ons included, is previewed; `./osk tree " + stack + " tenant` shows the tenant's OpenStack resources.",
-            );
-        }
         // The policy pack runs with every preview: advisory on dev and lab, mandatory on prod (policy/config).
         const out = await pulumiRun(ws, ["preview", "--non-interactive", "--diff", "--stack", stack, ...policyArgs(ws)]);
         process.stdout.write(out.stdout);

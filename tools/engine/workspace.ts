@@ -6,7 +6,6 @@ import { generateKeyPairSync, randomBytes } from "crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { parseDocument } from "yaml";
 
 export const ROOT = join(__dirname, "..", "..");
 
@@ -180,22 +179,6 @@ export function parsePreview(stdout: string): PreviewSummary {
 }
 
 /** Secrets a committed stack needs to preview, freshly generated and thrown away. */
-/**
- * Switches the copied stack file's tenant infrastructure off, when the stack has it on, and says whether it did.
- * The tenant's instances, network and Octavia load balancer need the OpenStack provider plugin, which no registry
- * this machine reaches carries; the rest of the stack (the tenant's add-ons included, through the site cluster)
- * still previews for real. Mocks runs of the real program cover the infrastructure (`./osk tree STACK tenant`).
- */
-export function withoutTenantInfrastructure(ws: Workspace): boolean {
-    const file = join(ws.dir, `Pulumi.${ws.stack}.yaml`);
-    const doc = parseDocument(readFileSync(file, "utf8"));
-    const tenant = doc.getIn(["config", "osk:tenant"]) as { get(k: string): unknown } | undefined;
-    if (!tenant || tenant.get("enabled") !== true || tenant.get("infrastructure") === false) return false;
-    doc.setIn(["config", "osk:tenant", "infrastructure"], false);
-    writeFileSync(file, doc.toString());
-    return true;
-}
-
 export function previewSecrets(stack: string, source = ROOT): Record<string, string> {
     const text = readFileSync(join(source, `Pulumi.${stack}.yaml`), "utf8");
     const secrets: Record<string, string> = {};

@@ -64,6 +64,15 @@ describe("policy: control-plane-ha", () => {
         assert.match(v, /controllerManager runs without --leader-elect=true/);
         assert.match(v, /do not cover 10\.30\.0\.13/);
     });
+    it("judges each control plane of a stack with its own masters (the site's and a tenant's)", () => {
+        const rename = (prefix: string) => (r: StackResource) => ({ ...r, name: `${prefix}-${r.name}` });
+        const site = controlPlaneResources(3).map(rename("site"));
+        // A second cluster at other addresses: its joins must not count against the site's certificate.
+        const tenant = controlPlaneResources(3).map(rename("tenant")).map((r) => JSON.parse(JSON.stringify(r).replace(/10\.30\.0\./g, "192.168.100.")) as StackResource);
+        assert.deepEqual(violations((r) => checkControlPlane([...site, ...tenant], r)), []);
+        const oneMasterTenant = controlPlaneResources(1).map(rename("tenant")).map((r) => JSON.parse(JSON.stringify(r).replace(/10\.30\.0\./g, "192.168.100.")) as StackResource);
+        assert.match(violations((r) => checkControlPlane([...site, ...oneMasterTenant], r)).join(), /1 master\(s\)/);
+    });
 });
 
 describe("policy: platform quorum and API HA", () => {
