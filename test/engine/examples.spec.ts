@@ -38,3 +38,35 @@ describe("pulumi preview of the HA control plane example (real engine, offline)"
         assert.ok(!out.stdout.includes(needle) && !out.stderr.includes(needle));
     });
 });
+
+describe("pulumi preview of the tenant cluster example (real engine and OpenStack provider, offline)", () => {
+    let ws: Workspace;
+    let out: Awaited<ReturnType<typeof pulumiRun>>;
+    const secrets = { sshPrivateKey: throwawaySshKey(), cloudPassword: "example-cloud-password-not-used-offline" };
+
+    before(async () => {
+        ws = createWorkspace("team-a", secrets, join(ROOT, "examples", "tenant-cluster"), undefined, "tenant-cluster");
+        out = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", "team-a"]);
+    });
+    after(() => ws?.dispose());
+
+    it("succeeds with no warning", () => {
+        assert.equal(out.code, 0, `${out.stderr}\n${out.stdout.slice(0, 4000)}`);
+        const noisy = parsePreview(out.stdout).diagnostics.filter((d) => !["info", "debug", "info#err"].includes(d.severity));
+        assert.deepEqual(noisy, []);
+    });
+
+    it("plans the identity, the OpenStack infrastructure, the control plane on it, and no site layer", () => {
+        const types = parsePreview(out.stdout).steps.map((s) => s.urn.split("::")[2].split("$").pop() ?? "");
+        const count = (t: string) => types.filter((x) => x === t).length;
+        assert.equal(count("osk:tenant:Cluster"), 1);
+        assert.equal(count("openstack:compute/instance:Instance"), 5, "3 masters + 2 workers");
+        assert.equal(count("openstack:loadbalancer/loadBalancer:LoadBalancer"), 1);
+        assert.equal(count("osk:cluster:ControlPlane"), 1);
+        assert.deepEqual(types.filter((t) => /^osk:(platform|openstack):/.test(t)), []);
+    });
+
+    it("prints no secret", () => {
+        assert.ok(!out.stdout.includes(secrets.cloudPassword) && !out.stderr.includes(secrets.cloudPassword));
+    });
+});
