@@ -5,7 +5,9 @@ import { readFileSync } from "fs";
 import { docsPaths, DOCS_STACK, shortType, toDot, urnKey } from "../../tools/graph";
 import { runStack, type RunResult } from "../helpers/mockRun";
 
-describe("the resource graph of a stack", () => {
+describe("the resource graph of a stack", function () {
+    // The first run of the prod program under mocks in a process takes a while on a busy machine.
+    this.timeout(120000);
     let run: RunResult;
     let dot: string;
     before(async () => {

@@ -42,7 +42,9 @@ describe("the API endpoint read from a kubeconfig", () => {
 });
 
 for (const stack of STACKS) {
-    describe(`the ${stack} stack's outputs`, () => {
+    describe(`the ${stack} stack's outputs`, function () {
+        // The first run of a stack's program under mocks in a process takes a while on a busy machine.
+        this.timeout(120000);
         let run: RunResult;
         before(async () => {
             run = await runStack(stack);
