@@ -27,7 +27,8 @@ function siteCluster(model: Model): SiteCluster {
         const kubeconfig = pulumi.secret(model.secrets.kubeconfig!.reveal());
         return {
             kubeconfig,
-            apiEndpoint: kubeconfig.apply(serverOf),
+            // An API URL is no secret, though it is read out of one; serverOf keeps only scheme, host, port and path.
+            apiEndpoint: pulumi.unsecret(kubeconfig.apply(serverOf)),
             masters: [],
             workers: [...cp.nodes],
             ready: [],
@@ -43,10 +44,13 @@ function siteCluster(model: Model): SiteCluster {
     };
 }
 
-/** The API server URL in a kubeconfig's current context (first cluster as fallback). */
+/** The API server URL in a kubeconfig (its first cluster), without any credentials or query the URL carried. */
 export function serverOf(kubeconfig: string): string {
-    const match = /server:\s*["']?([^\s"']+)/.exec(kubeconfig);
-    return match ? match[1] : "";
+    const match = /server:\s*["']?([^\s"'}]+)/.exec(kubeconfig);
+    if (!match) return "";
+    // scheme://[user[:password]@]host[:port][/path][?query][#fragment] -> scheme://host[:port][/path]
+    const url = /^([a-z][a-z0-9+.-]*:\/\/)(?:[^/@]*@)?([^/?#]+)([^?#]*)/i.exec(match[1]);
+    return url ? `${url[1]}${url[2]}${url[3].replace(/\/$/, "")}` : "";
 }
 
 export function buildStack(model: Model): StackOutputs {

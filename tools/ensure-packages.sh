@@ -12,5 +12,10 @@ export DEBIAN_FRONTEND=noninteractive
 policy_created=0
 if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; policy_created=1; fi
 trap '[ $policy_created = 1 ] && rm -f /usr/sbin/policy-rc.d' EXIT
-apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
-  || { apt-get update -qq && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
+install_missing() {
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+    || { apt-get update -qq && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
+}
+. "$(cd "$(dirname "$0")" && pwd)/lib/progress.sh"
+OSK_PROGRESS_WATCH=${OSK_PROGRESS_WATCH:-/var/cache/apt/archives:/var/lib/apt/lists} \
+  progress_run packages "packages:${missing[*]}" "installing ${missing[*]} from Debian" install_missing

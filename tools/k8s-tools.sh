@@ -305,7 +305,9 @@ build_keystone-auth() {
 }
 
 # --- build what is missing, one piece at a time ---------------------------------------------------------------
-timed() { local t0=$SECONDS; "$@"; say "  ${1#build_} built in $((SECONDS - t0)) s"; }
+# Progress and build times: tools/lib/progress.sh (the key names the binaries, kubeadm alone builds faster).
+. "$(cd "$(dirname "$0")" && pwd)/lib/progress.sh"
+timed() { OSK_PROGRESS_WATCH=${OSK_PROGRESS_WATCH:-$(go env GOMODCACHE)/cache/download} progress_run k8s-tools "k8s-tools:${1#build_}${2:+ ${*:2}}" "building ${1#build_}" "$@"; }
 todo_kube=() todo=() cached=()
 for b in "${wanted[@]}"; do
   have "$b" && { cached+=("$b"); continue; }

@@ -80,12 +80,12 @@ fi
 
 export GOFLAGS=-mod=mod GOSUMDB=off GOTOOLCHAIN=local
 mkdir -p "$cache" "$gowork"
-# Runs a build step and records its duration in $cache/build-times.tsv (read by ./osk bench).
+# Runs a build step with progress (tools/lib/progress.sh) and records its duration in $cache/build-times.tsv.
+. "$repo/tools/lib/progress.sh"
 timed() {
-  local t0=$SECONDS
-  "$@"
-  say "  done in $((SECONDS - t0)) s"
-  printf '%s\t%s\t%s\n' "$1" "$((SECONDS - t0))" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$cache/build-times.tsv"
+  [ "${OSK_TOOLCHAIN_QUIET:-0}" = 1 ] && local OSK_PROGRESS=off
+  OSK_PROGRESS_WATCH=${OSK_PROGRESS_WATCH:-$(go env GOMODCACHE 2>/dev/null)/cache/download:$(npm config get cache 2>/dev/null)/_cacache} \
+    progress_run toolchain "$1" "${1#build_}" "$@"
 }
 
 # Copies a module out of the module cache into a writable build directory. Prints the directory.

@@ -10,9 +10,12 @@ import { ROOT, stackFile, stackValues } from "./stacks";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mocksModule = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: Record<string, any> } };
 const wireByName = new Map<string, Record<string, any>>();
+// And what the engine would be told the resource depends on (explicit and through inputs), and which outputs are secret.
+const edgesByName = new Map<string, { dependencies: string[]; secretOutputs: string[]; parentUrn: string }>();
 const original = mocksModule.MockMonitor.prototype.registerResource;
 mocksModule.MockMonitor.prototype.registerResource = function (req: any, callback: any) {
     wireByName.set(`${req.getType()}::${req.getName()}`, req.getObject().toJavaScript());
+    edgesByName.set(`${req.getType()}::${req.getName()}`, { dependencies: req.getDependenciesList(), secretOutputs: req.getAdditionalsecretoutputsList(), parentUrn: req.getParent() });
     return original.call(this, req, callback);
 };
 // Function tokens the program invokes, per run (runs are sequential: each installs its own mocks).
@@ -68,6 +71,12 @@ export interface Registered {
     parent?: string;
     /** The `protect` option as the program set it. */
     protect: boolean;
+    /** URNs of every resource this one depends on, explicitly or through its inputs, as the engine is told. */
+    dependencies: string[];
+    /** Outputs the resource asks the engine to keep secret (`additionalSecretOutputs`). */
+    secretOutputs: string[];
+    /** URN of the parent ("" at the top): exact where `parent` (a name) is ambiguous. */
+    parentUrn: string;
 }
 
 export interface RunResult {
@@ -199,6 +208,9 @@ async function runUnderMocks(program: Program, opts: RunOptions): Promise<RunRes
                     dependsOn: meta?.dependsOn ?? [],
                     parent: meta?.parent,
                     protect: meta?.protect ?? false,
+                    dependencies: edgesByName.get(`${args.type}::${args.name}`)?.dependencies ?? [],
+                    secretOutputs: edgesByName.get(`${args.type}::${args.name}`)?.secretOutputs ?? [],
+                    parentUrn: edgesByName.get(`${args.type}::${args.name}`)?.parentUrn ?? "",
                 });
                 return { id: `${args.name}-id`, state: (opts.state?.(args) ?? defaultState(args)) };
             },

@@ -10,6 +10,7 @@ import { homedir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
 import { createWorkspace, policyArgs, pulumiRun, pulumiSync, ROOT, type Workspace } from "../engine/workspace";
+import { step, stepAsync } from "../lib/progress";
 
 export const LAB = process.env.OSK_LAB_DIR ?? join(homedir(), ".osk", "lab");
 export const CHART_PORT = 18080;
@@ -26,17 +27,15 @@ const paths = {
 
 const say = (m: string) => console.error(`[lab] ${m}`);
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
-    const res = spawnSync(cmd, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${res.status}):\n${(res.stderr || res.stdout).slice(-4000)}`);
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, stderr: "pipe" | "inherit" = "pipe"): string {
+    const res = spawnSync(cmd, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", stderr] });
+    if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${res.status}):\n${(res.stderr || res.stdout || "").slice(-4000)}`);
     return res.stdout;
 }
 
-function timed<T>(what: string, fn: () => T): T {
-    const t0 = Date.now();
-    const out = fn();
-    say(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return out;
+/** A lab phase with progress (tools/lib/progress.ts); `ticker: false` for a phase that reports its own. */
+function timed<T>(what: string, fn: () => T, ticker = true): T {
+    return step(what, `lab:${what}`, fn, { tag: "lab", ticker });
 }
 
 /** Node names of the lab stack's inventory. */
@@ -95,7 +94,8 @@ export function labWorkspace(): Workspace {
 /** Starts the lab's services (idempotent). */
 export function startServices(): void {
     mkdirSync(LAB, { recursive: true, mode: 0o700 });
-    timed("Kubernetes tools", () => run("bash", ["tools/k8s-tools.sh"]));
+    // Its own progress shows (stderr passes through): a cold build of the tools takes many minutes.
+    timed("Kubernetes tools", () => run("bash", ["tools/k8s-tools.sh"], process.env, "inherit"), false);
     timed("Keystone package", () => run("bash", ["tools/lab/keystone/keystone.sh", "install"]));
     timed("Keystone", () => run("bash", ["tools/lab/keystone/keystone.sh", "start", paths.keystone], { ...process.env, KEYSTONE_PORT: String(KEYSTONE_PORT) }));
     writeFileSync(paths.nodes, labNodes().join("\n") + "\n");
@@ -128,8 +128,7 @@ async function up(): Promise<void> {
     const t0 = Date.now();
     startServices();
     const ws = labWorkspace();
-    say("converging the lab stack (pulumi up)...");
-    const out = await converge(ws);
+    const out = await stepAsync("converging the lab stack (pulumi up)", "lab:converge", () => converge(ws));
     writeFileSync(paths.log, out.stdout + out.stderr);
     if (out.code !== 0) {
         process.stderr.write(out.stdout.slice(-6000) + out.stderr.slice(-3000));
