@@ -7,6 +7,8 @@
 // anything is touched, unless deleting volumes was allowed in config. Volumes of Retain classes are released and
 // kept in Cinder or Manila.
 import * as pulumi from "@pulumi/pulumi";
+import { OskResource } from "../provider/resource";
+import type { ResourceHandler } from "../provider/types";
 import { kubeRequest, waitForEach } from "./client";
 
 interface Meta {
@@ -168,35 +170,36 @@ export async function drainCluster(inputs: DrainInputs): Promise<void> {
     await waitGone(attachments.filter((a) => ours.has(a.spec?.source?.persistentVolumeName)).map((a) => `/apis/storage.k8s.io/v1/volumeattachments/${a.metadata.name}`), "VolumeAttachments");
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
-    async diff(_id: string, olds: DrainInputs, news: DrainInputs) {
+/** What the plugin does for `osk:k8s:ClusterDrain`: nothing until delete, which drains. */
+export const ClusterDrainHandler: ResourceHandler<DrainInputs> = {
+    token: "osk:k8s:ClusterDrain",
+    diff(olds, news) {
         // Nothing to replace: the drain only acts on delete; a new kubeconfig or setting is simply recorded.
         const changes = olds.kubeconfig !== news.kubeconfig || olds.allowVolumeDeletion !== news.allowVolumeDeletion || olds.timeoutSeconds !== news.timeoutSeconds;
         return { changes };
     },
-    async create(inputs: DrainInputs) {
+    async create(inputs) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const id = (require("crypto") as typeof import("crypto")).randomBytes(8).toString("hex");
         return { id, outs: inputs };
     },
-    async update(_id: string, _olds: DrainInputs, news: DrainInputs) {
+    async update(_id, _olds, news) {
         return { outs: news };
     },
-    async delete(_id: string, props: DrainInputs) {
+    async delete(_id, props) {
         await drainCluster(props);
     },
 };
 
 /** Deletes LoadBalancer Services and volume claims when destroyed, waiting until the cloud side is given back. */
-export class ClusterDrain extends pulumi.dynamic.Resource {
+export class ClusterDrain extends OskResource {
     constructor(name: string, args: ClusterDrainArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            provider,
+            "osk:k8s:ClusterDrain",
             name,
             { kubeconfig: pulumi.secret(args.kubeconfig), allowVolumeDeletion: args.allowVolumeDeletion ?? false, timeoutSeconds: args.timeoutSeconds ?? 900 },
-            { ...opts, additionalSecretOutputs: ["kubeconfig"] },
-            "k8s",
-            "ClusterDrain",
+            opts,
+            ["kubeconfig"],
         );
     }
 }

@@ -1,7 +1,10 @@
 // An explicit readiness gate: a resource whose creation waits until named workloads in a cluster are ready.
 // Helm releases of openstack-helm skip Helm's own wait (it deadlocks with their hook Jobs), so a release that truly
-// needs another one up depends on a gate instead. A dynamic provider; it reads the cluster with the kubeconfig.
+// needs another one up depends on a gate instead. Served by OSK's own provider plugin (components/provider); it
+// reads the cluster with the kubeconfig.
 import * as pulumi from "@pulumi/pulumi";
+import { OskResource } from "../provider/resource";
+import type { ResourceHandler } from "../provider/types";
 import { kubeRequest, waitForEach } from "./client";
 
 export interface GateTarget {
@@ -41,12 +44,14 @@ interface Inputs {
     timeoutSeconds: number;
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
-    async diff(_id: string, olds: Inputs, news: Inputs) {
+/** What the plugin does for `osk:k8s:ReadinessGate`: waits on create; new targets mean a new gate. */
+export const ReadinessGateHandler: ResourceHandler<Inputs> = {
+    token: "osk:k8s:ReadinessGate",
+    diff(olds, news) {
         const changed = JSON.stringify(olds.targets) !== JSON.stringify(news.targets);
         return { changes: changed, replaces: changed ? ["targets"] : [] };
     },
-    async create(inputs: Inputs) {
+    async create(inputs) {
         let lastError = "";
         const ready = async (t: GateTarget) => {
             try {
@@ -68,15 +73,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
     },
 };
 
-export class ReadinessGate extends pulumi.dynamic.Resource {
+export class ReadinessGate extends OskResource {
     constructor(name: string, args: ReadinessGateArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            provider,
-            name,
-            { kubeconfig: pulumi.secret(args.kubeconfig), targets: args.targets, timeoutSeconds: args.timeoutSeconds ?? 1800 },
-            { ...opts, additionalSecretOutputs: ["kubeconfig"] },
-            "k8s",
-            "ReadinessGate",
-        );
+        super("osk:k8s:ReadinessGate", name, { kubeconfig: pulumi.secret(args.kubeconfig), targets: args.targets, timeoutSeconds: args.timeoutSeconds ?? 1800 }, opts, ["kubeconfig"]);
     }
 }

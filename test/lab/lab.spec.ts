@@ -262,7 +262,7 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
         writeFileSync(join(dir, "tls.crt"), secretText("keystone-auth-certs", "tls.crt"), { mode: 0o600 });
         writeFileSync(join(dir, "tls.key"), secretText("keystone-auth-certs", "tls.key"), { mode: 0o600 });
         const state = JSON.parse(pulumiSync(ws, ["stack", "export", "--stack", "lab"]).stdout) as { deployment: { resources: { type: string; outputs?: { caPem?: string } }[] } };
-        const ca = state.deployment.resources.find((r) => r.type === "pulumi-nodejs:dynamic/secrets:ServingCertificate")!.outputs!.caPem!;
+        const ca = state.deployment.resources.find((r) => r.type === "osk:secrets:ServingCertificate")!.outputs!.caPem!;
         const a = keystoneAuth();
         const admin = await issueToken(a);
         const project = (await call<{ projects: { id: string }[] }>(a.authUrl, admin.token, "GET", "/projects?name=lab-apps"))!.projects[0].id;
