@@ -56,8 +56,7 @@ export function conceal(props: Props, secretKeys: Iterable<string>): Props {
 
 /** The state without the former dynamic provider's code. */
 export function withoutLegacy(props: Props): Props {
-    const { [LEGACY_PROVIDER_KEY]: _code, ...rest } = props ?? {};
-    return rest;
+    return Object.fromEntries(Object.entries(props ?? {}).filter(([k]) => k !== LEGACY_PROVIDER_KEY));
 }
 
 /** The type token inside a URN (`urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`). */
