@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { OskResource } from "../provider/resource";
 import type { ResourceHandler } from "../provider/types";
-import { kubeRequest, waitForEach } from "./client";
+import { apiError, kubeApi, waitForEach, type ObjectRef } from "./client";
 
 export interface GateTarget {
     kind: "StatefulSet" | "Deployment" | "DaemonSet" | "Job";
@@ -32,10 +32,9 @@ export function isReady(kind: GateTarget["kind"], obj: { metadata?: { generation
     return fresh && (st.readyReplicas ?? 0) >= want;
 }
 
-/** API path of a workload. */
-export function apiPath(t: GateTarget): string {
-    const group = t.kind === "Job" ? "batch/v1" : "apps/v1";
-    return `/apis/${group}/namespaces/${t.namespace}/${t.kind.toLowerCase()}s/${t.name}`;
+/** The API object of a workload. */
+export function workloadRef(t: GateTarget): ObjectRef {
+    return { apiVersion: t.kind === "Job" ? "batch/v1" : "apps/v1", kind: t.kind, namespace: t.namespace, name: t.name };
 }
 
 interface Inputs {
@@ -53,13 +52,13 @@ export const ReadinessGateHandler: ResourceHandler<Inputs> = {
     },
     async create(inputs) {
         let lastError = "";
+        const api = inputs.targets.length > 0 ? kubeApi(inputs.kubeconfig) : undefined;
         const ready = async (t: GateTarget) => {
             try {
-                const res = await kubeRequest(inputs.kubeconfig, "GET", apiPath(t));
-                if (res.status === 200 && isReady(t.kind, JSON.parse(res.body))) return true;
-                if (res.status !== 200 && res.status !== 404) lastError = `${t.kind} ${t.namespace}/${t.name}: HTTP ${res.status}`;
+                const obj = await api!.get<Parameters<typeof isReady>[1]>(workloadRef(t));
+                if (obj && isReady(t.kind, obj)) return true;
             } catch (e) {
-                lastError = (e as Error).message;
+                lastError = `${t.kind} ${t.namespace}/${t.name}: ${apiError(e)}`;
             }
             return false;
         };

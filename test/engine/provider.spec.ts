@@ -1,0 +1,126 @@
+// The osk provider plugin in the real engine. A stack of OSK's own resources is created by one build of the plugin;
+// then a build whose implementation of a type changed (its read and delete, not its inputs) is installed in its
+// place, as an upgrade of OSK does. The preview of the existing stack must show no change, and refresh and destroy
+// must run the new build's code on the resources the old one created: nothing of the code lives in the state.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { PROVIDER_VERSION } from "../../components/provider/resource";
+import { createWorkspace, pulumiRun, pulumiSync, ROOT, type Workspace } from "../../tools/engine/workspace";
+
+/** Builds the plugin from a source tree and installs it into the given PULUMI_HOME, replacing what was there. */
+function buildAndInstall(src: string, out: string, ws: Workspace): void {
+    const build = spawnSync("bash", [join(ROOT, "tools", "osk-provider", "build.sh"), src, out, ws.env.OSK_NODE!], { encoding: "utf8" });
+    assert.equal(build.status, 0, build.stderr);
+    const install = pulumiSync(ws, ["plugin", "install", "resource", "osk", PROVIDER_VERSION, "--file", join(out, "pulumi-resource-osk"), "--reinstall"]);
+    assert.equal(install.code, 0, install.stderr);
+}
+
+/** A program of OSK's own resources, imported from the given source tree. */
+function project(dir: string, src: string): void {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: osk-provider-check\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "osk-provider-check", private: true, main: "index.ts" }));
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: join(ROOT, "tsconfig.json"), compilerOptions: { target: "ES2022" }, include: ["index.ts"] }));
+    writeFileSync(
+        join(dir, "index.ts"),
+        [
+            `import { GeneratedSecret } from "${join(src, "components/secrets/generated")}";`,
+            `import { ServingCertificate } from "${join(src, "components/secrets/certificate")}";`,
+            `import { ReadinessGate } from "${join(src, "components/k8s/readiness")}";`,
+            `const password = new GeneratedSecret("db-password", { length: 24 });`,
+            `const cert = new ServingCertificate("webhook", { commonName: "webhook", dnsNames: ["webhook.kube-system.svc"] });`,
+            // No targets: the gate is ready at once, without a cluster.
+            `new ReadinessGate("nothing-to-wait-for", { kubeconfig: "unused", targets: [] });`,
+            `export const passwordValue = password.value;`,
+            `export const caPem = cert.caPem;`,
+            "",
+        ].join("\n"),
+    );
+    if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+}
+
+interface StateResource {
+    type: string;
+    id?: string;
+    urn: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+}
+
+describe("the osk provider plugin in the engine: refresh and delete run the installed plugin's code", function () {
+    this.timeout(10 * 60 * 1000);
+    let base: string;
+    let ws: Workspace;
+    const trace = () => (existsSync(join(base, "trace.log")) ? readFileSync(join(base, "trace.log"), "utf8") : "");
+    const state = () => JSON.parse(pulumiSync(ws, ["stack", "export", "--show-secrets"]).stdout) as { deployment: { resources: StateResource[] } };
+    const generated = () => state().deployment.resources.find((r) => r.type === "osk:secrets:Generated")!;
+    let created: StateResource;
+    let createdCa: unknown;
+
+    before(async () => {
+        base = mkdtempSync(join(tmpdir(), "osk-provider-"));
+        project(join(base, "program"), ROOT);
+        ws = createWorkspace("check", {}, join(base, "program"), join(base, "engine"));
+        // A PULUMI_HOME of its own: the builds installed here never touch the toolchain's.
+        ws.env = { ...ws.env, PULUMI_HOME: join(base, "pulumi-home") };
+        buildAndInstall(ROOT, join(base, "osk-old"), ws);
+        const up = await pulumiRun(ws, ["up", "--yes", "--non-interactive", "--skip-preview"]);
+        assert.equal(up.code, 0, up.stdout + up.stderr);
+        created = generated();
+        createdCa = state().deployment.resources.find((r) => r.type === "osk:secrets:ServingCertificate")!.outputs!.caPem;
+    });
+
+    after(() => {
+        if (base) rmSync(base, { recursive: true, force: true });
+    });
+
+    it("keeps no code in the state, and the generated value encrypted", () => {
+        const plain = pulumiSync(ws, ["stack", "export"]).stdout;
+        assert.doesNotMatch(plain, /__provider/);
+        const value = created.outputs!.value as string;
+        assert.match(value, /^[A-Za-z0-9]{24}$/);
+        assert.ok(!plain.includes(value), "the generated value is in plaintext in the state");
+        const doc = JSON.parse(plain) as { deployment: { resources: StateResource[] } };
+        assert.ok(doc.deployment.resources.some((r) => r.type === "pulumi:providers:osk"), "served by the osk provider");
+    });
+
+    it("after an upgrade that changes how a type reads and deletes, previews the existing stack as unchanged", async () => {
+        // The new build: the same sources, but the generated secret's read and delete now leave a trace.
+        const src = join(base, "src-new");
+        for (const entry of ["components", "tools", "package.json", "package-lock.json", "tsconfig.json"]) cpSync(join(ROOT, entry), join(src, entry), { recursive: true });
+        symlinkSync(join(ROOT, "node_modules"), join(src, "node_modules"));
+        const file = join(src, "components", "secrets", "generated.ts");
+        const before = readFileSync(file, "utf8");
+        const log = JSON.stringify(join(base, "trace.log"));
+        const after = before.replace(
+            'token: "osk:secrets:Generated",',
+            `token: "osk:secrets:Generated",
+    async read(id, props) { require("fs").appendFileSync(${log}, "read " + id + "\\n"); return { id, props }; },
+    async delete(id) { require("fs").appendFileSync(${log}, "delete " + id + "\\n"); },`,
+        );
+        assert.notEqual(after, before, "the patch applies");
+        writeFileSync(file, after);
+        buildAndInstall(src, join(base, "osk-new"), ws);
+
+        const out = await pulumiRun(ws, ["preview", "--expect-no-changes", "--non-interactive"]);
+        assert.equal(out.code, 0, out.stdout + out.stderr);
+        assert.equal(trace(), "", "a preview reads nothing");
+    });
+
+    it("refresh runs the new build's read on the resource the old build created, and changes nothing", async () => {
+        const out = await pulumiRun(ws, ["refresh", "--yes", "--non-interactive", "--expect-no-changes"]);
+        assert.equal(out.code, 0, out.stdout + out.stderr);
+        assert.equal(trace(), `read ${created.id}\n`);
+        assert.equal(generated().outputs!.value, created.outputs!.value, "the value is kept");
+        assert.equal(state().deployment.resources.find((r) => r.type === "osk:secrets:ServingCertificate")!.outputs!.caPem, createdCa, "the certificate is kept");
+    });
+
+    it("destroy runs the new build's delete on it", async () => {
+        const out = await pulumiRun(ws, ["destroy", "--yes", "--non-interactive"]);
+        assert.equal(out.code, 0, out.stdout + out.stderr);
+        assert.equal(trace(), `read ${created.id}\ndelete ${created.id}\n`);
+    });
+});
