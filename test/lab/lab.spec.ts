@@ -21,7 +21,7 @@ function secretsInState(revealedExport: string): string[] {
     const doc = JSON.parse(revealedExport) as { deployment: { resources?: { type: string; outputs?: Record<string, unknown> }[] } };
     const out: string[] = [];
     for (const r of doc.deployment.resources ?? []) {
-        if (!/^pulumi-nodejs:dynamic\/(secrets|keystone):/.test(r.type)) continue;
+        if (!/^(osk:secrets:|pulumi-nodejs:dynamic\/keystone:)/.test(r.type)) continue;
         for (const key of ["value", "secret", "keyPem"]) {
             const v = r.outputs?.[key] as { plaintext?: string } | string | undefined;
             const text = typeof v === "object" && v?.plaintext !== undefined ? (JSON.parse(v.plaintext) as string) : v;
