@@ -5,6 +5,11 @@
 //   ./osk bench            warm figures (the cold ones are read from the last builds on this machine)
 //   ./osk bench --cold     also rebuild the whole engine into empty caches first (Go module and build caches
 //                          included), which is what a fresh machine pays; takes several minutes
+//   ./osk bench --source DIR   preview another checkout of OSK (e.g. a previous release) on this engine, to compare
+//   ./osk bench --no-pack      leave out the previews with the policy pack
+//
+// "planned state" is the size of the state the preview plans (the steps' new states as JSON): what the stack's state
+// will hold for those resources, inputs included, before any output is known.
 import { spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -43,6 +48,7 @@ async function previewFigures(label: string, make: () => ReturnType<typeof creat
     const times: number[] = [];
     const mem: number[] = [];
     let counts = "";
+    let bytes = 0;
     for (let i = 0; i < RUNS; i++) {
         const ws = make();
         try {
@@ -51,6 +57,8 @@ async function previewFigures(label: string, make: () => ReturnType<typeof creat
             times.push(out.ms / 1000);
             mem.push(out.peakRssKb / 1024);
             const summary = parsePreview(out.stdout);
+            const planned = (JSON.parse(out.stdout) as { steps?: { newState?: unknown }[] }).steps ?? [];
+            bytes = planned.reduce((n, st) => n + JSON.stringify(st.newState ?? {}).length, 0);
             const types = new Map<string, number>();
             for (const s of summary.steps) types.set(s.type ?? "?", (types.get(s.type ?? "?") ?? 0) + 1);
             counts = `${summary.steps.length} resources (${[...types].map(([t, n]) => `${n} ${t}`).join(", ")})`;
@@ -58,7 +66,7 @@ async function previewFigures(label: string, make: () => ReturnType<typeof creat
             ws.dispose();
         }
     }
-    console.log(`  ${label.padEnd(9)} wall ${median(times).toFixed(2)} s (median of ${RUNS}; ${times.map((t) => t.toFixed(2)).join(", ")}), peak memory ${median(mem).toFixed(0)} MiB`);
+    console.log(`  ${label.padEnd(9)} wall ${median(times).toFixed(2)} s (median of ${RUNS}; ${times.map((t) => t.toFixed(2)).join(", ")}), peak memory ${median(mem).toFixed(0)} MiB, planned state ${(bytes / 1024).toFixed(0)} KiB`);
     if (counts) console.log(`  ${"".padEnd(9)} ${counts}`);
 }
 
@@ -75,6 +83,9 @@ function emptyProject(): string {
 
 async function main(): Promise<void> {
     const cold = process.argv.includes("--cold");
+    const pack = !process.argv.includes("--no-pack");
+    const at = process.argv.indexOf("--source");
+    const source = at > 0 ? process.argv[at + 1] : ROOT;
     console.log(`OSK engine benchmark (${new Date().toISOString()}, ${RUNS} runs per figure)\n`);
     if (cold) {
         const scratch = mkdtempSync(join(tmpdir(), "osk-cold-"));
@@ -91,16 +102,16 @@ async function main(): Promise<void> {
     const warm = [0, 1, 2].map(() => toolchain(process.env));
     console.log(`warm toolchain run (everything cached): ${median(warm).toFixed(2)} s (median of 3)\n`);
 
-    console.log("pulumi preview, offline engine:");
+    console.log(`pulumi preview, offline engine${source === ROOT ? "" : ` (program: ${source})`}:`);
     for (const stack of ["dev", "prod"]) {
         // As the engine tier: the tenant's OpenStack resources need a provider plugin this machine cannot install.
         const workspace = (): Workspace => {
-            const ws = createWorkspace(stack, previewSecrets(stack));
+            const ws = createWorkspace(stack, previewSecrets(stack, source), source);
             withoutTenantInfrastructure(ws);
             return ws;
         };
         await previewFigures(stack, workspace);
-        await previewFigures(`${stack}+pack`, workspace, true);
+        if (pack) await previewFigures(`${stack}+pack`, workspace, true);
     }
     const empty = emptyProject();
     try {
