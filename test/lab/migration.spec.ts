@@ -4,14 +4,11 @@
 // no replacement), every generated credential, certificate and identity object exactly as before, and then nothing
 // left to do.
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync, unlinkSync } from "fs";
+import { existsSync, lstatSync, readdirSync, symlinkSync, unlinkSync } from "fs";
 import { join } from "path";
 import { parsePreview, policyArgs, pulumiRun, pulumiSync, ROOT, type Workspace } from "../../tools/engine/workspace";
 import { converge, down, LAB, labWorkspace, startServices } from "../../tools/lab/lab";
-
-/** The last commit of OSK whose own resources were dynamic providers. */
-export const PREVIOUS_RELEASE = "ed13863cac15ecc0c54a0a9e34b5d6b0c3fab3a6";
+import { previousRelease } from "../helpers/previous";
 
 interface StateResource {
     urn: string;
@@ -19,15 +16,6 @@ interface StateResource {
     id?: string;
     custom?: boolean;
     outputs?: Record<string, unknown>;
-}
-
-/** The previous release's tree, from git, with this checkout's npm packages (the pins it shares are the same). */
-function previousRelease(dir: string): string {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    execFileSync("bash", ["-c", `git -C "${ROOT}" archive ${PREVIOUS_RELEASE} | tar -x -C "${dir}"`]);
-    symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
-    return dir;
 }
 
 /** Points the lab's persistent project at another checkout, keeping its stack file (the encrypted secrets). */
