@@ -102,7 +102,7 @@ function defaultState(r: pulumi.runtime.MockResourceArgs): Record<string, any> {
 }
 
 /** Forgets the program entry so the next require runs it again. Components stay loaded: they hold no state,
- * and reloading them would re-serialize every dynamic provider on each run. */
+ * and reloading them would only cost time. */
 function clearProgramModules(): void {
     for (const key of Object.keys(require.cache)) {
         if (key.startsWith(join(ROOT, "stacks"))) delete require.cache[key];
