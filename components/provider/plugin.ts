@@ -13,7 +13,7 @@ import { ReadinessGateHandler } from "../k8s/readiness";
 import { CommandHandler } from "../remote/command";
 import { CertificateHandler } from "../secrets/certificate";
 import { GeneratedHandler } from "../secrets/generated";
-import { inputProperties, packageSchema, secretProperties } from "./schema";
+import { inputProperties, packageSchema, requiredInputs, secretProperties } from "./schema";
 import { PROVIDER_VERSION } from "./resource";
 import type { AnyHandler, DiffResult } from "./types";
 
@@ -85,6 +85,14 @@ export function oskProvider(handlers: AnyHandler[] = HANDLERS): provider.Provide
     return {
         version: PROVIDER_VERSION,
         getSchema: async () => packageSchema(),
+        async check(urn, _olds, news: Props) {
+            // Before anything runs: every required input is there (an unknown one, at preview, counts as there).
+            const h = handler(urn);
+            const failures = requiredInputs(h.token)
+                .filter((k) => news?.[k] === undefined || news[k] === null)
+                .map((property) => ({ property, reason: `${h.token} needs "${property}"; its inputs are: ${inputProperties(h.token).join(", ")}` }));
+            return { inputs: news, failures };
+        },
         async diff(_id, urn, olds: Props, news: Props) {
             return diffFor(handler(urn), olds, news);
         },

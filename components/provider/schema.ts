@@ -123,6 +123,11 @@ export function secretProperties(token: string): string[] {
         .map(([k]) => k);
 }
 
+/** Names of the inputs a type cannot do without. */
+export function requiredInputs(token: string): string[] {
+    return RESOURCE_SPECS[token]?.required ?? [];
+}
+
 /** Names of a type's inputs (what a refresh keeps as inputs). */
 export function inputProperties(token: string): string[] {
     return Object.keys(RESOURCE_SPECS[token]?.inputs ?? {});

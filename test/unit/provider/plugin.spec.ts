@@ -19,6 +19,14 @@ describe("the osk provider plugin", () => {
         await assert.rejects(plugin.create!(urn("osk:secrets:Nope"), {}), /no resource type osk:secrets:Nope; it serves: osk:remote:Command, /);
     });
 
+    it("checks the inputs before anything runs: a missing required one is named, with the type's inputs", async () => {
+        const ok = await plugin.check!(urn("osk:secrets:Generated"), {}, { format: "hex", length: 8, rotation: "" });
+        assert.deepEqual(ok.failures, []);
+        const bad = await plugin.check!(urn("osk:remote:Command"), {}, { connection: { host: "h", user: "u" }, privateKey: secret("k") });
+        assert.deepEqual(bad.failures!.map((f) => f.property), ["create"]);
+        assert.match(bad.failures![0].reason, /osk:remote:Command needs "create"; its inputs are: connection, privateKey, files, create/);
+    });
+
     it("keeps a generated value secret in the state it returns", async () => {
         const r = await plugin.create!(urn("osk:secrets:Generated"), { format: "hex", length: 24, rotation: "" });
         assert.ok(isSecret(r.outs.value));
