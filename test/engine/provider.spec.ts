@@ -113,6 +113,21 @@ describe("the osk provider plugin in the engine: refresh and delete run the inst
         assert.ok(doc.deployment.resources.some((r) => r.type === "pulumi:providers:osk"), "served by the osk provider");
     });
 
+    it("serves a schema the engine validates, naming every type", () => {
+        const schema = pulumiSync(ws, ["package", "get-schema", "osk"]);
+        assert.equal(schema.code, 0, schema.stderr);
+        writeFileSync(join(base, "schema.json"), schema.stdout);
+        const check = pulumiSync(ws, ["schema", "check", join(base, "schema.json")]);
+        assert.equal(check.code, 0, check.stdout + check.stderr);
+        assert.deepEqual(Object.keys((JSON.parse(schema.stdout) as { resources: object }).resources).sort(), [
+            "osk:k8s:ClusterDrain",
+            "osk:k8s:ReadinessGate",
+            "osk:remote:Command",
+            "osk:secrets:Generated",
+            "osk:secrets:ServingCertificate",
+        ]);
+    });
+
     it("after an upgrade that changes how a type reads and deletes, previews the existing stack as unchanged", async () => {
         // The new build: the same sources, but the generated secret's read and delete now leave a trace.
         const src = join(base, "src-new");
