@@ -8,6 +8,7 @@ import { existsSync, lstatSync, readdirSync, symlinkSync, unlinkSync } from "fs"
 import { join } from "path";
 import { parsePreview, policyArgs, pulumiRun, pulumiSync, ROOT, type Workspace } from "../../tools/engine/workspace";
 import { converge, down, LAB, labWorkspace, startServices } from "../../tools/lab/lab";
+import { typeOfUrn } from "../../components/provider/plugin";
 import { previousRelease } from "../helpers/previous";
 
 interface StateResource {
@@ -72,7 +73,8 @@ describe("moving a lab stack from the dynamic providers onto the osk provider pl
         const ops = new Map<string, string[]>();
         for (const s of preview.steps) (ops.get(s.op) ?? ops.set(s.op, []).get(s.op)!).push(s.urn);
         const changed = preview.steps.filter((s) => s.op !== "same");
-        const unexpected = changed.filter((s) => !(s.op === "update" && /::osk:(remote|secrets|k8s):/.test(s.urn.split("::")[2] ?? "")) && !(s.op === "create" && s.type === "pulumi:providers:osk"));
+        const ours = (urn: string) => /^osk:(remote|secrets|k8s):/.test(typeOfUrn(urn));
+        const unexpected = changed.filter((s) => !(s.op === "update" && ours(s.urn)) && !(s.op === "create" && s.type === "pulumi:providers:osk"));
         console.log(`      preview: ${[...ops].map(([op, u]) => `${u.length} ${op}`).join(", ")}`);
         assert.deepEqual(unexpected.map((s) => `${s.op} ${s.urn}`), []);
         assert.ok(changed.filter((s) => s.op === "update").length >= 40, "every generated secret, gate and certificate moves");
