@@ -50,7 +50,7 @@ function project(dir: string, src: string, step?: StepSpec): void {
                       `    connection: { host: "127.0.0.1", port: ${step.port}, user: "root" },`,
                       `    privateKey: readFileSync(${JSON.stringify(step.keyFile)}, "utf8"),`,
                       `    secretEnvironment: { OSK_TOKEN: "t0ken-0f-the-step" },`,
-                      `    create: "echo create >> ${step.runs}; echo \"$OSK_TOKEN\"",`,
+                      `    create: 'echo create >> ${step.runs}; echo "$OSK_TOKEN"',`,
                       `    delete: "echo delete >> ${step.runs}",`,
                       `    captureStdout: "secret",`,
                       `});`,
@@ -93,6 +93,8 @@ describe("the osk provider plugin in the engine: refresh and delete run the inst
         ws = createWorkspace("check", {}, join(base, "program"), join(base, "engine"));
         // A PULUMI_HOME of its own: the builds installed here never touch the toolchain's.
         ws.env = { ...ws.env, PULUMI_HOME: join(base, "pulumi-home") };
+        // The selected stack is kept in PULUMI_HOME: select it again in this one.
+        assert.equal(pulumiSync(ws, ["stack", "select", "check", "--non-interactive"]).code, 0);
         buildAndInstall(ROOT, join(base, "osk-old"), ws);
         const up = await pulumiRun(ws, ["up", "--yes", "--non-interactive", "--skip-preview"]);
         assert.equal(up.code, 0, up.stdout + up.stderr);
@@ -107,7 +109,8 @@ describe("the osk provider plugin in the engine: refresh and delete run the inst
     it("keeps no code in the state, and the generated value encrypted", () => {
         const plain = pulumiSync(ws, ["stack", "export"]).stdout;
         assert.doesNotMatch(plain, /__provider/);
-        const value = created.outputs!.value as string;
+        // A revealed export holds a secret as its plaintext's JSON.
+        const value = JSON.parse((created.outputs!.value as { plaintext: string }).plaintext) as string;
         assert.match(value, /^[A-Za-z0-9]{24}$/);
         assert.ok(!plain.includes(value), "the generated value is in plaintext in the state");
         const doc = JSON.parse(plain) as { deployment: { resources: StateResource[] } };
@@ -153,7 +156,7 @@ describe("the osk provider plugin in the engine: refresh and delete run the inst
     });
 
     it("refresh runs the new build's read on the resource the old build created, and changes nothing", async () => {
-        const out = await pulumiRun(ws, ["refresh", "--yes", "--non-interactive", "--expect-no-changes"]);
+        const out = await pulumiRun(ws, ["refresh", "--yes", "--skip-preview", "--non-interactive", "--expect-no-changes"]);
         assert.equal(out.code, 0, out.stdout + out.stderr);
         assert.equal(trace(), `read ${created.id}\n`);
         assert.equal(generated().outputs!.value, created.outputs!.value, "the value is kept");
@@ -161,7 +164,7 @@ describe("the osk provider plugin in the engine: refresh and delete run the inst
     });
 
     it("destroy runs the new build's delete on it", async () => {
-        const out = await pulumiRun(ws, ["destroy", "--yes", "--non-interactive"]);
+        const out = await pulumiRun(ws, ["destroy", "--yes", "--skip-preview", "--non-interactive"]);
         assert.equal(out.code, 0, out.stdout + out.stderr);
         assert.equal(trace(), `read ${created.id}\ndelete ${created.id}\n`);
     });

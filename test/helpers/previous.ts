@@ -6,7 +6,7 @@ import { join } from "path";
 import { ROOT } from "../../tools/engine/workspace";
 
 /** The last commit of OSK whose own resources were dynamic providers. */
-export const PREVIOUS_RELEASE = "ed13863cac15ecc0c54a0a9e34b5d6b0c3fab3a6";
+export const PREVIOUS_RELEASE = "ed13863747effc0a8b6758655ea8a8efed1024cf";
 
 /** The previous release's tree in `dir`, with this checkout's npm packages (the pins they share are the same). */
 export function previousRelease(dir: string): string {
