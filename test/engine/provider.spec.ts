@@ -159,7 +159,7 @@ describe("the osk provider plugin in the engine: refresh and delete run the inst
         const out = await pulumiRun(ws, ["refresh", "--yes", "--skip-preview", "--non-interactive", "--expect-no-changes"]);
         assert.equal(out.code, 0, out.stdout + out.stderr);
         assert.equal(trace(), `read ${created.id}\n`);
-        assert.equal(generated().outputs!.value, created.outputs!.value, "the value is kept");
+        assert.deepEqual(generated().outputs!.value, created.outputs!.value, "the value is kept");
         assert.equal(state().deployment.resources.find((r) => r.type === "osk:secrets:ServingCertificate")!.outputs!.caPem, createdCa, "the certificate is kept");
     });
 
