@@ -5,7 +5,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { parseAllDocuments } from "yaml";
 
 export const RELEASE = "kubernetes:helm.sh/v3:Release";
-export const REMOTE_COMMAND = "pulumi-nodejs:dynamic/remote:Command";
+export const REMOTE_COMMAND = "osk:remote:Command";
 export const SECGROUP_RULE = "openstack:networking/secGroupRule:SecGroupRule";
 export const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
 const INIT_TEMPLATE = "/etc/osk/kubeadm-init.yaml.template";

@@ -57,6 +57,9 @@ os_src=$repo/tools/openstack-provider
 os_hash=$(cd "$os_src" && cat go.mod go.sum tokens.json info.go cmd/*/main.go | sha256sum | cut -c1-12)
 os_dir=$cache/provider-openstack-$OS_VER-tf${OS_TF#v}-bridge${OS_BRIDGE#v}-$os_hash
 gowork=$cache/go-build-src
+# OSK's own provider plugin: built from this checkout, cached by package version and source hash.
+OSK_VER=$(node -p 'require(process.argv[1]).version' "$repo/package.json")
+osk_dir=$cache/provider-osk-$OSK_VER-$(bash "$repo/tools/osk-provider/build.sh" --hash "$repo")
 
 # The engine must never reach out: no update checks, no plugin downloads.
 print_env() {
@@ -75,6 +78,8 @@ if [ "$mode" = --env ]; then
   for f in "$node_dir/bin/node" "$cli_dir/bin/pulumi" "$cli_dir/bin/pulumi-language-nodejs" "$cli_dir/bin/pulumi-resource-pulumi-nodejs" "$k8s_dir/pulumi-resource-kubernetes" "$os_dir/pulumi-resource-openstack"; do
     [ -x "$f" ] || die "missing $f: run tools/toolchain.sh first"
   done
+  cmp -s "$osk_dir/pulumi-resource-osk" "$cache/pulumi-home-$PULUMI_VER/plugins/resource-osk-v$OSK_VER/pulumi-resource-osk" \
+    || die "the osk provider plugin is not built from these sources: run tools/toolchain.sh"
   print_env; exit 0
 fi
 
@@ -209,5 +214,16 @@ if ! cmp -s "$os_dir/pulumi-resource-openstack" "$plug/pulumi-resource-openstack
   pulumi plugin install resource openstack "$OS_VER" --file "$os_dir/pulumi-resource-openstack" >/dev/null \
     || die "pulumi plugin install of the openstack provider failed"
 fi
-say "engine ready: pulumi $PULUMI_VER (SDK $SDK_VER), node $NODE_VER, kubernetes provider $K8S_VER, openstack provider $OS_VER (terraform $OS_TF) (cache $cache)"
+build_osk() {
+  say "osk provider $OSK_VER: building components/provider into $osk_dir"
+  bash "$repo/tools/osk-provider/build.sh" "$repo" "$osk_dir" "$node_dir/bin/node" || die "building the osk provider failed"
+}
+[ -x "$osk_dir/pulumi-resource-osk" ] || timed build_osk
+oskplug=$PULUMI_HOME/plugins/resource-osk-v$OSK_VER
+if ! cmp -s "$osk_dir/pulumi-resource-osk" "$oskplug/pulumi-resource-osk"; then
+  say "installing plugin resource osk $OSK_VER"
+  pulumi plugin install resource osk "$OSK_VER" --file "$osk_dir/pulumi-resource-osk" --reinstall >/dev/null \
+    || die "pulumi plugin install of the osk provider failed"
+fi
+say "engine ready: pulumi $PULUMI_VER (SDK $SDK_VER), node $NODE_VER, kubernetes provider $K8S_VER, openstack provider $OS_VER (terraform $OS_TF), osk provider $OSK_VER (cache $cache)"
 print_env

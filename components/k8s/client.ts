@@ -1,56 +1,64 @@
-// The small Kubernetes API client OSK's dynamic providers use (readiness gates, the destroy-time drain): one request
-// to the cluster in a kubeconfig's current context, with client-certificate or token authentication. Everything is
-// required inside the function because dynamic providers are serialized and run in the engine's own process.
+// The Kubernetes API as OSK's own resources use it (readiness gates, the destroy-time drain): the official client,
+// `@kubernetes/client-node`, for the cluster in a kubeconfig's current context (client certificate or token). It is
+// loaded on first use, in the provider plugin: loading it takes over a second, which no preview should pay.
+import type { KubernetesObject } from "@kubernetes/client-node";
 
-export interface KubeResponse {
-    status: number;
-    body: string;
+/** One object of the API: which kind, and where. */
+export interface ObjectRef {
+    apiVersion: string;
+    kind: string;
+    /** @default cluster-scoped */
+    namespace?: string;
+    name: string;
 }
 
-/** Sends one request; `body` is sent as JSON. Resolves with the HTTP status and the raw body. */
-export function kubeRequest(kubeconfig: string, method: "GET" | "DELETE" | "POST", path: string, body?: unknown): Promise<KubeResponse> {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const { parse } = require("yaml") as typeof import("yaml");
-    const https = require("https") as typeof import("https");
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    type Named<T> = { name: string } & T;
-    const kc = parse(kubeconfig) as {
-        "current-context"?: string;
-        contexts: Named<{ context: { cluster: string; user: string } }>[];
-        clusters: Named<{ cluster: { server: string; "certificate-authority-data"?: string; "insecure-skip-tls-verify"?: boolean } }>[];
-        users: Named<{ user: { token?: string; "client-certificate-data"?: string; "client-key-data"?: string } }>[];
+export interface KubeApi {
+    /** The object, or undefined when it does not exist (404). */
+    get<T>(ref: ObjectRef): Promise<T | undefined>;
+    /** Every object of a kind, in all namespaces. */
+    list<T>(apiVersion: string, kind: string): Promise<T[]>;
+    /** Deletes the object and, first, what it owns (foreground); already gone is fine. */
+    delete(ref: ObjectRef): Promise<void>;
+}
+
+/** `kind namespace/name` of a reference, for messages. */
+export const describeRef = (r: ObjectRef): string => `${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
+
+/** The API of the cluster a kubeconfig names. */
+export function kubeApi(kubeconfig: string): KubeApi {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const k8s = require("@kubernetes/client-node") as typeof import("@kubernetes/client-node");
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(kubeconfig);
+    const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    const spec = (r: ObjectRef): KubernetesObject & { metadata: { name: string } } => ({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) } });
+    const notFound = (e: unknown) => e instanceof k8s.ApiException && e.code === 404;
+    return {
+        async get<T>(ref: ObjectRef) {
+            try {
+                return (await objects.read(spec(ref))) as T;
+            } catch (e) {
+                if (notFound(e)) return undefined;
+                throw e;
+            }
+        },
+        async list<T>(apiVersion: string, kind: string) {
+            return (await objects.list(apiVersion, kind)).items as T[];
+        },
+        async delete(ref: ObjectRef) {
+            try {
+                await objects.delete(spec(ref), undefined, undefined, undefined, undefined, "Foreground");
+            } catch (e) {
+                if (!notFound(e)) throw e;
+            }
+        },
     };
-    const ctx = kc.contexts.find((c) => c.name === kc["current-context"]) ?? kc.contexts[0];
-    const cluster = kc.clusters.find((c) => c.name === ctx.context.cluster)!.cluster;
-    const user = kc.users.find((u) => u.name === ctx.context.user)?.user ?? {};
-    const b64 = (s?: string) => (s ? Buffer.from(s, "base64") : undefined);
-    const url = new URL(path, cluster.server);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-        const req = https.request(
-            url,
-            {
-                method,
-                ca: b64(cluster["certificate-authority-data"]),
-                cert: b64(user["client-certificate-data"]),
-                key: b64(user["client-key-data"]),
-                rejectUnauthorized: !cluster["insecure-skip-tls-verify"],
-                headers: {
-                    ...(user.token ? { Authorization: `Bearer ${user.token}` } : {}),
-                    ...(payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {}),
-                },
-                timeout: 15000,
-            },
-            (res) => {
-                let text = "";
-                res.on("data", (d: Buffer) => (text += d.toString()));
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-            },
-        );
-        req.on("timeout", () => req.destroy(new Error("request timed out")));
-        req.on("error", reject);
-        req.end(payload);
-    });
+}
+
+/** What an API error says, without its body (which can be long): the status code and message. */
+export function apiError(e: unknown): string {
+    const err = e as { code?: number; message?: string };
+    return err.code ? `HTTP ${err.code}: ${(err.message ?? "").split("\n")[0].slice(0, 200)}` : (err.message ?? String(e));
 }
 
 /** Asks `done` about each item every 3 s until all are done; past the deadline throws `timedOut(what is left)`. */

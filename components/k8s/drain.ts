@@ -7,7 +7,9 @@
 // anything is touched, unless deleting volumes was allowed in config. Volumes of Retain classes are released and
 // kept in Cinder or Manila.
 import * as pulumi from "@pulumi/pulumi";
-import { kubeRequest, waitForEach } from "./client";
+import { OskResource } from "../provider/resource";
+import type { ResourceHandler } from "../provider/types";
+import { apiError, describeRef, kubeApi, waitForEach, type ObjectRef } from "./client";
 
 interface Meta {
     metadata: { name: string; namespace?: string };
@@ -34,13 +36,13 @@ export interface ReplicaSetObject extends Meta {
     metadata: Meta["metadata"] & { ownerReferences?: OwnerRef[] };
 }
 
-/** Workload kinds the drain deletes whole (their controllers would otherwise recreate the pods and claims). */
-export const WORKLOAD_PATHS: Record<string, string> = {
-    Deployment: "/apis/apps/v1/namespaces/{ns}/deployments/{name}",
-    ReplicaSet: "/apis/apps/v1/namespaces/{ns}/replicasets/{name}",
-    StatefulSet: "/apis/apps/v1/namespaces/{ns}/statefulsets/{name}",
-    DaemonSet: "/apis/apps/v1/namespaces/{ns}/daemonsets/{name}",
-    Job: "/apis/batch/v1/namespaces/{ns}/jobs/{name}",
+/** Workload kinds the drain deletes whole (their controllers would otherwise recreate the pods and claims): API versions. */
+export const WORKLOAD_API_VERSIONS: Record<string, string> = {
+    Deployment: "apps/v1",
+    ReplicaSet: "apps/v1",
+    StatefulSet: "apps/v1",
+    DaemonSet: "apps/v1",
+    Job: "batch/v1",
 };
 
 export interface Ref {
@@ -72,7 +74,7 @@ export function planDrain(
     const claims = objs.claims.map((c) => ({ ...ref(c), volume: c.spec?.volumeName, reclaimPolicy: c.spec?.volumeName ? policy.get(c.spec.volumeName) : undefined }));
     const claimKeys = new Set(claims.map((c) => `${c.namespace}/${c.name}`));
     const replicaSets = new Map((objs.replicaSets ?? []).map((r) => [`${r.metadata.namespace ?? "default"}/${r.metadata.name}`, r]));
-    const controller = (o: { metadata: { ownerReferences?: OwnerRef[] } }) => o.metadata.ownerReferences?.find((r) => r.controller !== false && r.kind in WORKLOAD_PATHS);
+    const controller = (o: { metadata: { ownerReferences?: OwnerRef[] } }) => o.metadata.ownerReferences?.find((r) => r.controller !== false && r.kind in WORKLOAD_API_VERSIONS);
     const workloads = new Map<string, Ref & { kind: string }>();
     const pods: Ref[] = [];
     for (const p of objs.pods) {
@@ -111,24 +113,19 @@ export interface DrainInputs {
 
 /** What the resource's delete does; exported so the lab runs it against a real API server. */
 export async function drainCluster(inputs: DrainInputs): Promise<void> {
-    const kc = inputs.kubeconfig;
-    const list = async <T>(path: string): Promise<T[]> => {
-        const res = await kubeRequest(kc, "GET", path);
-        if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
-        return (JSON.parse(res.body) as { items: T[] }).items;
-    };
+    const api = kubeApi(inputs.kubeconfig);
     let objs;
     try {
         objs = {
-            services: await list<ServiceObject>("/api/v1/services"),
-            claims: await list<ClaimObject>("/api/v1/persistentvolumeclaims"),
-            volumes: await list<VolumeObject>("/api/v1/persistentvolumes"),
-            pods: await list<PodObject>("/api/v1/pods"),
-            replicaSets: await list<ReplicaSetObject>("/apis/apps/v1/replicasets"),
+            services: await api.list<ServiceObject>("v1", "Service"),
+            claims: await api.list<ClaimObject>("v1", "PersistentVolumeClaim"),
+            volumes: await api.list<VolumeObject>("v1", "PersistentVolume"),
+            pods: await api.list<PodObject>("v1", "Pod"),
+            replicaSets: await api.list<ReplicaSetObject>("apps/v1", "ReplicaSet"),
         };
     } catch (e) {
         throw new Error(
-            `cannot reach the cluster to give back its load balancers and volumes (${(e as Error).message}). ` +
+            `cannot reach the cluster to give back its load balancers and volumes (${apiError(e)}). ` +
                 "If the cluster is already gone, remove this resource from the state with `pulumi state delete <urn>` and clean up in OpenStack.",
         );
     }
@@ -139,64 +136,69 @@ export async function drainCluster(inputs: DrainInputs): Promise<void> {
                 "Back them up or move them to a Retain class, delete them yourself, or set osk:tenant.destroy.allowVolumeDeletion: true.",
         );
     }
-    const del = async (path: string) => {
-        const res = await kubeRequest(kc, "DELETE", path, { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Foreground" });
-        if (res.status >= 300 && res.status !== 404) throw new Error(`DELETE ${path}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+    const del = async (r: ObjectRef) => {
+        try {
+            await api.delete(r);
+        } catch (e) {
+            throw new Error(`deleting ${describeRef(r)}: ${apiError(e)}`);
+        }
     };
-    const gone = async (path: string) => (await kubeRequest(kc, "GET", path)).status === 404;
-    const waitGone = (paths: string[], what: string) =>
-        waitForEach(paths, gone, inputs.timeoutSeconds, (left) => new Error(`${what} still present after ${inputs.timeoutSeconds} s: ${left.join(", ")}`));
+    const gone = async (r: ObjectRef) => (await api.get(r)) === undefined;
+    const waitGone = (refs: ObjectRef[], what: string) =>
+        waitForEach(refs, gone, inputs.timeoutSeconds, (left) => new Error(`${what} still present after ${inputs.timeoutSeconds} s: ${left.map(describeRef).join(", ")}`));
+    const inNs = (apiVersion: string, kind: string) => (o: Ref): ObjectRef => ({ apiVersion, kind, namespace: o.namespace, name: o.name });
     // Load balancers first: the cloud controller deletes each Octavia load balancer, then lets its Service go.
-    const svc = plan.loadBalancers.map((s) => `/api/v1/namespaces/${s.namespace}/services/${s.name}`);
-    for (const p of svc) await del(p);
+    const svc = plan.loadBalancers.map(inNs("v1", "Service"));
+    for (const r of svc) await del(r);
     await waitGone(svc, "LoadBalancer Services");
     // Then what holds the volumes (workloads whole, so they recreate nothing, and lone pods), then the claims, so
     // the CSI drivers detach (and, where allowed, delete) them.
-    const holders = [
-        ...plan.workloads.map((w) => WORKLOAD_PATHS[w.kind].replace("{ns}", w.namespace).replace("{name}", w.name)),
-        ...plan.pods.map((p) => `/api/v1/namespaces/${p.namespace}/pods/${p.name}`),
-    ];
-    for (const p of holders) await del(p);
+    const holders = [...plan.workloads.map((w) => inNs(WORKLOAD_API_VERSIONS[w.kind], w.kind)(w)), ...plan.pods.map(inNs("v1", "Pod"))];
+    for (const r of holders) await del(r);
     await waitGone(holders, "workloads holding volumes");
-    const claims = plan.claims.map((c) => `/api/v1/namespaces/${c.namespace}/persistentvolumeclaims/${c.name}`);
-    for (const p of claims) await del(p);
+    const claims = plan.claims.map(inNs("v1", "PersistentVolumeClaim"));
+    for (const r of claims) await del(r);
     await waitGone(claims, "PersistentVolumeClaims");
-    const deleted = plan.claims.filter((c) => c.volume && c.reclaimPolicy === "Delete").map((c) => `/api/v1/persistentvolumes/${c.volume}`);
+    const deleted = plan.claims.filter((c) => c.volume && c.reclaimPolicy === "Delete").map((c) => ({ apiVersion: "v1", kind: "PersistentVolume", name: c.volume! }));
     await waitGone(deleted, "PersistentVolumes");
-    const attachments = await list<{ metadata: { name: string }; spec?: { source?: { persistentVolumeName?: string } } }>("/apis/storage.k8s.io/v1/volumeattachments");
+    const attachments = await api.list<{ metadata: { name: string }; spec?: { source?: { persistentVolumeName?: string } } }>("storage.k8s.io/v1", "VolumeAttachment");
     const ours = new Set(plan.claims.map((c) => c.volume));
-    await waitGone(attachments.filter((a) => ours.has(a.spec?.source?.persistentVolumeName)).map((a) => `/apis/storage.k8s.io/v1/volumeattachments/${a.metadata.name}`), "VolumeAttachments");
+    await waitGone(
+        attachments.filter((a) => ours.has(a.spec?.source?.persistentVolumeName)).map((a) => ({ apiVersion: "storage.k8s.io/v1", kind: "VolumeAttachment", name: a.metadata.name })),
+        "VolumeAttachments",
+    );
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
-    async diff(_id: string, olds: DrainInputs, news: DrainInputs) {
+/** What the plugin does for `osk:k8s:ClusterDrain`: nothing until delete, which drains. */
+export const ClusterDrainHandler: ResourceHandler<DrainInputs> = {
+    token: "osk:k8s:ClusterDrain",
+    diff(olds, news) {
         // Nothing to replace: the drain only acts on delete; a new kubeconfig or setting is simply recorded.
         const changes = olds.kubeconfig !== news.kubeconfig || olds.allowVolumeDeletion !== news.allowVolumeDeletion || olds.timeoutSeconds !== news.timeoutSeconds;
         return { changes };
     },
-    async create(inputs: DrainInputs) {
+    async create(inputs) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const id = (require("crypto") as typeof import("crypto")).randomBytes(8).toString("hex");
         return { id, outs: inputs };
     },
-    async update(_id: string, _olds: DrainInputs, news: DrainInputs) {
+    async update(_id, _olds, news) {
         return { outs: news };
     },
-    async delete(_id: string, props: DrainInputs) {
+    async delete(_id, props) {
         await drainCluster(props);
     },
 };
 
 /** Deletes LoadBalancer Services and volume claims when destroyed, waiting until the cloud side is given back. */
-export class ClusterDrain extends pulumi.dynamic.Resource {
+export class ClusterDrain extends OskResource {
     constructor(name: string, args: ClusterDrainArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            provider,
+            "osk:k8s:ClusterDrain",
             name,
             { kubeconfig: pulumi.secret(args.kubeconfig), allowVolumeDeletion: args.allowVolumeDeletion ?? false, timeoutSeconds: args.timeoutSeconds ?? 900 },
-            { ...opts, additionalSecretOutputs: ["kubeconfig"] },
-            "k8s",
-            "ClusterDrain",
+            opts,
+            ["kubeconfig"],
         );
     }
 }

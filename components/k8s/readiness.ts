@@ -1,8 +1,11 @@
 // An explicit readiness gate: a resource whose creation waits until named workloads in a cluster are ready.
 // Helm releases of openstack-helm skip Helm's own wait (it deadlocks with their hook Jobs), so a release that truly
-// needs another one up depends on a gate instead. A dynamic provider; it reads the cluster with the kubeconfig.
+// needs another one up depends on a gate instead. Served by OSK's own provider plugin (components/provider); it
+// reads the cluster with the kubeconfig.
 import * as pulumi from "@pulumi/pulumi";
-import { kubeRequest, waitForEach } from "./client";
+import { OskResource } from "../provider/resource";
+import type { ResourceHandler } from "../provider/types";
+import { apiError, kubeApi, waitForEach, type ObjectRef } from "./client";
 
 export interface GateTarget {
     kind: "StatefulSet" | "Deployment" | "DaemonSet" | "Job";
@@ -29,10 +32,9 @@ export function isReady(kind: GateTarget["kind"], obj: { metadata?: { generation
     return fresh && (st.readyReplicas ?? 0) >= want;
 }
 
-/** API path of a workload. */
-export function apiPath(t: GateTarget): string {
-    const group = t.kind === "Job" ? "batch/v1" : "apps/v1";
-    return `/apis/${group}/namespaces/${t.namespace}/${t.kind.toLowerCase()}s/${t.name}`;
+/** The API object of a workload. */
+export function workloadRef(t: GateTarget): ObjectRef {
+    return { apiVersion: t.kind === "Job" ? "batch/v1" : "apps/v1", kind: t.kind, namespace: t.namespace, name: t.name };
 }
 
 interface Inputs {
@@ -41,20 +43,22 @@ interface Inputs {
     timeoutSeconds: number;
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
-    async diff(_id: string, olds: Inputs, news: Inputs) {
+/** What the plugin does for `osk:k8s:ReadinessGate`: waits on create; new targets mean a new gate. */
+export const ReadinessGateHandler: ResourceHandler<Inputs> = {
+    token: "osk:k8s:ReadinessGate",
+    diff(olds, news) {
         const changed = JSON.stringify(olds.targets) !== JSON.stringify(news.targets);
         return { changes: changed, replaces: changed ? ["targets"] : [] };
     },
-    async create(inputs: Inputs) {
+    async create(inputs) {
         let lastError = "";
+        const api = inputs.targets.length > 0 ? kubeApi(inputs.kubeconfig) : undefined;
         const ready = async (t: GateTarget) => {
             try {
-                const res = await kubeRequest(inputs.kubeconfig, "GET", apiPath(t));
-                if (res.status === 200 && isReady(t.kind, JSON.parse(res.body))) return true;
-                if (res.status !== 200 && res.status !== 404) lastError = `${t.kind} ${t.namespace}/${t.name}: HTTP ${res.status}`;
+                const obj = await api!.get<Parameters<typeof isReady>[1]>(workloadRef(t));
+                if (obj && isReady(t.kind, obj)) return true;
             } catch (e) {
-                lastError = (e as Error).message;
+                lastError = `${t.kind} ${t.namespace}/${t.name}: ${apiError(e)}`;
             }
             return false;
         };
@@ -68,15 +72,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
     },
 };
 
-export class ReadinessGate extends pulumi.dynamic.Resource {
+export class ReadinessGate extends OskResource {
     constructor(name: string, args: ReadinessGateArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            provider,
-            name,
-            { kubeconfig: pulumi.secret(args.kubeconfig), targets: args.targets, timeoutSeconds: args.timeoutSeconds ?? 1800 },
-            { ...opts, additionalSecretOutputs: ["kubeconfig"] },
-            "k8s",
-            "ReadinessGate",
-        );
+        super("osk:k8s:ReadinessGate", name, { kubeconfig: pulumi.secret(args.kubeconfig), targets: args.targets, timeoutSeconds: args.timeoutSeconds ?? 1800 }, opts, ["kubeconfig"]);
     }
 }

@@ -1,6 +1,8 @@
 // A remote shell step as a resource: runs a script over SSH on create (and again when its script or triggers
-// change), and an optional script on delete. A dynamic provider, so it needs no provider plugin.
+// change), and an optional script on delete. Served by OSK's own provider plugin (components/provider).
 import * as pulumi from "@pulumi/pulumi";
+import { OskResource } from "../provider/resource";
+import type { DiffResult, ResourceHandler } from "../provider/types";
 import { writeFileScript } from "./files";
 import { runRemote, type Connection } from "./ssh";
 
@@ -50,7 +52,7 @@ export function renderEnvironment(env: Record<string, string> | undefined): stri
 }
 
 /** What changed between two states: `create` or `triggers` mean a re-run (replace); the rest update in place. */
-export function diffState(olds: State, news: State): pulumi.dynamic.DiffResult {
+export function diffState(olds: State, news: State): DiffResult {
     const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
     const replaces = (["files", "create", "triggers", "environment", "secretEnvironment"] as const).filter((k) => !same(olds[k], news[k]));
     const updates = (["connection", "privateKey", "delete"] as const).filter((k) => !same(olds[k], news[k]));
@@ -72,32 +74,35 @@ export async function execute(state: State, script: string, what: string): Promi
     return result.stdout;
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
-    async diff(_id: string, olds: State, news: State) {
-        return diffState(olds, news);
-    },
-    async create(inputs: State & { captureStdout?: string }) {
+type Inputs = State & { captureStdout?: string };
+
+/** What the plugin does for `osk:remote:Command`. */
+export const CommandHandler: ResourceHandler<Inputs> = {
+    token: "osk:remote:Command",
+    diff: diffState,
+    secretOutputs: (inputs) => (inputs.captureStdout === "secret" ? ["stdout"] : []),
+    async create(inputs) {
         const stdout = await execute(inputs, inputs.create, "create");
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const id = (require("crypto") as typeof import("crypto")).randomBytes(8).toString("hex");
         return { id, outs: { ...inputs, stdout: inputs.captureStdout === "none" ? "" : stdout } };
     },
-    async update(_id: string, _olds: State, news: State) {
-        return { outs: { ...news, stdout: _olds.stdout ?? "" } };
+    async update(_id, olds, news) {
+        return { outs: { ...news, stdout: olds.stdout ?? "" } };
     },
-    async delete(_id: string, props: State) {
+    async delete(_id, props) {
         if (props.delete) await execute(props, props.delete, "delete");
     },
 };
 
 /** One guarded remote step. `stdout` is empty unless captured; a `secret` capture stays encrypted. */
-export class RemoteCommand extends pulumi.dynamic.Resource {
+export class RemoteCommand extends OskResource {
     // `declare`: a class field would overwrite what the base constructor set.
     declare public readonly stdout: pulumi.Output<string>;
 
     constructor(name: string, args: RemoteCommandArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            provider,
+            "osk:remote:Command",
             name,
             {
                 ...args,
@@ -107,12 +112,8 @@ export class RemoteCommand extends pulumi.dynamic.Resource {
                 captureStdout: args.captureStdout ?? "none",
                 stdout: undefined,
             },
-            {
-                ...opts,
-                additionalSecretOutputs: [...(args.captureStdout === "secret" ? ["stdout"] : []), "secretEnvironment", "privateKey"],
-            },
-            "remote",
-            "Command",
+            opts,
+            [...(args.captureStdout === "secret" ? ["stdout"] : []), "secretEnvironment", "privateKey"],
         );
     }
 }

@@ -1,8 +1,10 @@
 // A private CA and one serving certificate signed by it, generated once and kept in stack state (the key
 // encrypted). For in-cluster webhooks the apiserver must trust before the cluster exists: the CA goes into the
-// apiserver's webhook kubeconfig, the certificate and key into the webhook's Secret. A dynamic provider, because
-// the tls provider cannot be built here.
-import * as pulumi from "@pulumi/pulumi";
+// apiserver's webhook kubeconfig, the certificate and key into the webhook's Secret. Served by OSK's own provider
+// plugin (components/provider), because the tls provider cannot be built here.
+import type * as pulumi from "@pulumi/pulumi";
+import { OskResource } from "../provider/resource";
+import type { ResourceHandler } from "../provider/types";
 
 export interface ServingCertificateArgs {
     /** Subject common name of the serving certificate. */
@@ -93,13 +95,15 @@ interface Inputs extends CertificateRequest {
     rotation: string;
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
-    async diff(_id: string, olds: Inputs, news: Inputs) {
+/** What the plugin does for `osk:secrets:ServingCertificate`: issued once, again only when the request changes. */
+export const CertificateHandler: ResourceHandler<Inputs, Inputs & IssuedCertificate> = {
+    token: "osk:secrets:ServingCertificate",
+    diff(olds, news) {
         const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
         const replaces = (["commonName", "dnsNames", "ipAddresses", "validityDays", "rotation"] as const).filter((k) => !same(olds[k], news[k]));
         return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
     },
-    async create(inputs: Inputs) {
+    async create(inputs) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const crypto = require("crypto") as typeof import("crypto");
         const issued = issueCertificate(inputs);
@@ -108,7 +112,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
 };
 
 /** A CA and a serving certificate; `keyPem` is always a secret Output, the certificates are public. */
-export class ServingCertificate extends pulumi.dynamic.Resource {
+export class ServingCertificate extends OskResource {
     declare public readonly caPem: pulumi.Output<string>;
     declare public readonly certPem: pulumi.Output<string>;
     declare public readonly keyPem: pulumi.Output<string>;
@@ -116,7 +120,7 @@ export class ServingCertificate extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ServingCertificateArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            provider,
+            "osk:secrets:ServingCertificate",
             name,
             {
                 commonName: args.commonName,
@@ -129,9 +133,8 @@ export class ServingCertificate extends pulumi.dynamic.Resource {
                 keyPem: undefined,
                 notAfter: undefined,
             },
-            { ...opts, additionalSecretOutputs: ["keyPem"] },
-            "secrets",
-            "ServingCertificate",
+            opts,
+            ["keyPem"],
         );
     }
 }

@@ -1,7 +1,9 @@
 // Secrets generated once and kept encrypted in stack state: stable across `pulumi up`, rotated by changing
-// `rotation`. A dynamic provider, because the random provider cannot be built here and a derivation from
-// config would make every secret depend on one value.
-import * as pulumi from "@pulumi/pulumi";
+// `rotation`. Served by OSK's own provider plugin (components/provider), because the random provider cannot be
+// built here and a derivation from config would make every secret depend on one value.
+import type * as pulumi from "@pulumi/pulumi";
+import { OskResource } from "../provider/resource";
+import type { ResourceHandler } from "../provider/types";
 
 export type SecretFormat = "password" | "hex" | "bootstrapToken" | "base64Key";
 
@@ -48,12 +50,14 @@ interface Inputs {
     rotation: string;
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
-    async diff(_id: string, olds: Inputs, news: Inputs) {
+/** What the plugin does for `osk:secrets:Generated`: a value once, a new one only for a new shape or rotation. */
+export const GeneratedHandler: ResourceHandler<Inputs, Inputs & { value: string }> = {
+    token: "osk:secrets:Generated",
+    diff(olds, news) {
         const replaces = (["format", "length", "rotation"] as const).filter((k) => olds[k] !== news[k]);
         return { changes: replaces.length > 0, replaces };
     },
-    async create(inputs: Inputs) {
+    async create(inputs) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const crypto = require("crypto") as typeof import("crypto");
         const value = generate(inputs.format, inputs.length, crypto.randomBytes);
@@ -62,18 +66,11 @@ const provider: pulumi.dynamic.ResourceProvider = {
 };
 
 /** A generated secret; `value` is always a secret Output. */
-export class GeneratedSecret extends pulumi.dynamic.Resource {
+export class GeneratedSecret extends OskResource {
     // `declare`: a class field would overwrite what the base constructor set.
     declare public readonly value: pulumi.Output<string>;
 
     constructor(name: string, args: GeneratedSecretArgs = {}, opts?: pulumi.CustomResourceOptions) {
-        super(
-            provider,
-            name,
-            { format: args.format ?? "password", length: args.length ?? 32, rotation: args.rotation ?? "", value: undefined },
-            { ...opts, additionalSecretOutputs: ["value"] },
-            "secrets",
-            "Generated",
-        );
+        super("osk:secrets:Generated", name, { format: args.format ?? "password", length: args.length ?? 32, rotation: args.rotation ?? "", value: undefined }, opts, ["value"]);
     }
 }

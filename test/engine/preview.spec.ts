@@ -10,11 +10,11 @@ const STACKS = ["dev", "prod"];
 const EXPECTED: Record<string, Record<string, number>> = {
     dev: {
         "kubernetes:core/v1:NodePatch": 1,
-        "pulumi-nodejs:dynamic/remote:Command": 6,
+        "osk:remote:Command": 6,
         "osk:cluster:ControlPlane": 1,
         // local-storage, mariadb, rabbitmq, memcached, openvswitch, libvirt + 6 services
         "kubernetes:helm.sh/v3:Release": 12,
-        "pulumi-nodejs:dynamic/k8s:ReadinessGate": 2,
+        "osk:k8s:ReadinessGate": 2,
         "osk:openstack:Service": 6,
     },
     // prod: the site's 9 hosts prepared, 3 load balancers, 1 init, 8 joins each with its removal step, CNI, readiness,
@@ -22,17 +22,17 @@ const EXPECTED: Record<string, Record<string, number>> = {
     // kubeconfig (its API is behind the Octavia load balancer, so no host load balancers).
     prod: {
         "kubernetes:core/v1:NodePatch": 6,
-        "pulumi-nodejs:dynamic/remote:Command": 9 + 3 + 1 + 8 * 2 + 3 + (7 + 1 + 6 * 2 + 3),
+        "osk:remote:Command": 9 + 3 + 1 + 8 * 2 + 3 + (7 + 1 + 6 * 2 + 3),
         "osk:cluster:ControlPlane": 2,
         // 3 Rook/Ceph, 5 infra, 10 services
         "kubernetes:helm.sh/v3:Release": 18,
-        "pulumi-nodejs:dynamic/k8s:ReadinessGate": 2,
+        "osk:k8s:ReadinessGate": 2,
         "osk:openstack:Service": 10,
         // RabbitMQ (the chart renders none) and k8s-keystone-auth
         "kubernetes:policy/v1:PodDisruptionBudget": 2,
         "kubernetes:gateway.networking.k8s.io/v1:Gateway": 1,
         "osk:tenant:Addons": 1,
-        "pulumi-nodejs:dynamic/secrets:ServingCertificate": 1,
+        "osk:secrets:ServingCertificate": 1,
         "kubernetes:storage.k8s.io/v1:CSIDriver": 1,
         // The tenant's OpenStack side, previewed by OSK's own OpenStack provider.
         "pulumi:providers:openstack": 1,
@@ -51,7 +51,7 @@ const EXPECTED: Record<string, Record<string, number>> = {
         "openstack:loadbalancer/pool:Pool": 1,
         "openstack:loadbalancer/monitor:Monitor": 1,
         "openstack:loadbalancer/member:Member": 3,
-        "pulumi-nodejs:dynamic/k8s:ClusterDrain": 1,
+        "osk:k8s:ClusterDrain": 1,
     },
 };
 

@@ -104,17 +104,17 @@ export interface RunOptions {
 const FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://192.0.2.1:8443'}}]\n";
 
 function defaultState(r: pulumi.runtime.MockResourceArgs): Record<string, any> {
-    if (r.type === "pulumi-nodejs:dynamic/remote:Command") {
+    if (r.type === "osk:remote:Command") {
         const stdout = r.name.includes("-kubeconfig-") ? FAKE_KUBECONFIG : r.name.includes("-init-") ? "sha256:" + "ab".repeat(32) : "";
         return { ...r.inputs, stdout };
     }
     if (r.type.startsWith("pulumi-nodejs:dynamic/keystone:")) {
         return { ...r.inputs, objectId: `${r.name}-oid`, secret: r.type.endsWith(":ApplicationCredential") ? `generated-${r.name}` : "" };
     }
-    if (r.type === "pulumi-nodejs:dynamic/secrets:Generated") {
+    if (r.type === "osk:secrets:Generated") {
         return { ...r.inputs, value: `generated-${r.name}` };
     }
-    if (r.type === "pulumi-nodejs:dynamic/secrets:ServingCertificate") {
+    if (r.type === "osk:secrets:ServingCertificate") {
         // Recognisable stand-ins: tests look for the key in plain inputs and outputs.
         return { ...r.inputs, caPem: `ca-of-${r.name}`, certPem: `cert-of-${r.name}`, keyPem: `generated-key-of-${r.name}`, notAfter: "2036-01-01T00:00:00.000Z" };
     }
@@ -122,7 +122,7 @@ function defaultState(r: pulumi.runtime.MockResourceArgs): Record<string, any> {
 }
 
 /** Forgets the program entry so the next require runs it again. Components stay loaded: they hold no state,
- * and reloading them would re-serialize every dynamic provider on each run. */
+ * and reloading them would only cost time. */
 function clearProgramModules(entry: string): void {
     const programDir = dirname(entry);
     for (const key of Object.keys(require.cache)) {

@@ -21,7 +21,7 @@ function secretsInState(revealedExport: string): string[] {
     const doc = JSON.parse(revealedExport) as { deployment: { resources?: { type: string; outputs?: Record<string, unknown> }[] } };
     const out: string[] = [];
     for (const r of doc.deployment.resources ?? []) {
-        if (!/^pulumi-nodejs:dynamic\/(secrets|keystone):/.test(r.type)) continue;
+        if (!/^(osk:secrets:|pulumi-nodejs:dynamic\/keystone:)/.test(r.type)) continue;
         for (const key of ["value", "secret", "keyPem"]) {
             const v = r.outputs?.[key] as { plaintext?: string } | string | undefined;
             const text = typeof v === "object" && v?.plaintext !== undefined ? (JSON.parse(v.plaintext) as string) : v;
@@ -262,7 +262,7 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
         writeFileSync(join(dir, "tls.crt"), secretText("keystone-auth-certs", "tls.crt"), { mode: 0o600 });
         writeFileSync(join(dir, "tls.key"), secretText("keystone-auth-certs", "tls.key"), { mode: 0o600 });
         const state = JSON.parse(pulumiSync(ws, ["stack", "export", "--stack", "lab"]).stdout) as { deployment: { resources: { type: string; outputs?: { caPem?: string } }[] } };
-        const ca = state.deployment.resources.find((r) => r.type === "pulumi-nodejs:dynamic/secrets:ServingCertificate")!.outputs!.caPem!;
+        const ca = state.deployment.resources.find((r) => r.type === "osk:secrets:ServingCertificate")!.outputs!.caPem!;
         const a = keystoneAuth();
         const admin = await issueToken(a);
         const project = (await call<{ projects: { id: string }[] }>(a.authUrl, admin.token, "GET", "/projects?name=lab-apps"))!.projects[0].id;

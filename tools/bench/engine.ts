@@ -5,6 +5,11 @@
 //   ./osk bench            warm figures (the cold ones are read from the last builds on this machine)
 //   ./osk bench --cold     also rebuild the whole engine into empty caches first (Go module and build caches
 //                          included), which is what a fresh machine pays; takes several minutes
+//   ./osk bench --source DIR   preview another checkout of OSK (e.g. a previous release) on this engine, to compare
+//   ./osk bench --no-pack      leave out the previews with the policy pack
+//
+// "planned state" is the size of the state the preview plans (the steps' new states as JSON): what the stack's state
+// will hold for those resources, inputs included, before any output is known.
 import { spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -54,6 +59,7 @@ async function previewFigures(label: string, make: () => ReturnType<typeof creat
     const mem: number[] = [];
     let counts = "";
     let resources = 0;
+    let bytes = 0;
     for (let i = 0; i < RUNS; i++) {
         const ws = make();
         try {
@@ -62,6 +68,8 @@ async function previewFigures(label: string, make: () => ReturnType<typeof creat
             times.push(out.ms / 1000);
             mem.push(out.peakRssKb / 1024);
             const summary = parsePreview(out.stdout);
+            const planned = (JSON.parse(out.stdout) as { steps?: { newState?: unknown }[] }).steps ?? [];
+            bytes = planned.reduce((n, st) => n + JSON.stringify(st.newState ?? {}).length, 0);
             const types = new Map<string, number>();
             for (const s of summary.steps) types.set(s.type ?? "?", (types.get(s.type ?? "?") ?? 0) + 1);
             resources = summary.steps.length;
@@ -70,7 +78,7 @@ async function previewFigures(label: string, make: () => ReturnType<typeof creat
             ws.dispose();
         }
     }
-    console.log(`  ${label.padEnd(9)} wall ${median(times).toFixed(2)} s (median of ${RUNS}; ${times.map((t) => t.toFixed(2)).join(", ")}), peak memory ${median(mem).toFixed(0)} MiB`);
+    console.log(`  ${label.padEnd(9)} wall ${median(times).toFixed(2)} s (median of ${RUNS}; ${times.map((t) => t.toFixed(2)).join(", ")}), peak memory ${median(mem).toFixed(0)} MiB, planned state ${(bytes / 1024).toFixed(0)} KiB`);
     if (counts) console.log(`  ${"".padEnd(9)} ${counts}`);
     return { wallS: median(times), peakMiB: median(mem), resources };
 }
@@ -88,6 +96,9 @@ function emptyProject(): string {
 
 async function main(): Promise<void> {
     const cold = process.argv.includes("--cold");
+    const pack = !process.argv.includes("--no-pack");
+    const at = process.argv.indexOf("--source");
+    const source = at > 0 ? process.argv[at + 1] : ROOT;
     console.log(`OSK engine benchmark (${new Date().toISOString()}, ${RUNS} runs per figure)\n`);
     if (cold) {
         const scratch = mkdtempSync(join(tmpdir(), "osk-cold-"));
@@ -104,13 +115,12 @@ async function main(): Promise<void> {
     const warm = [0, 1, 2].map(() => toolchain(process.env));
     console.log(`warm toolchain run (everything cached): ${median(warm).toFixed(2)} s (median of 3)\n`);
 
-    console.log("pulumi preview, offline engine (every resource, the tenant's OpenStack infrastructure included):");
+    console.log(`pulumi preview, offline engine (every resource, the tenant's OpenStack infrastructure included)${source === ROOT ? "" : ` (program: ${source})`}:`);
     const figures: Record<string, Figures> = {};
     for (const stack of ["dev", "prod"]) {
-        // As the engine tier: every resource, the tenant's OpenStack infrastructure included.
-        const workspace = (): Workspace => createWorkspace(stack, previewSecrets(stack));
+        const workspace = (): Workspace => createWorkspace(stack, previewSecrets(stack, source), source);
         figures[stack] = await previewFigures(stack, workspace);
-        figures[`${stack}+pack`] = await previewFigures(`${stack}+pack`, workspace, true);
+        if (pack) figures[`${stack}+pack`] = await previewFigures(`${stack}+pack`, workspace, true);
     }
     const empty = emptyProject();
     try {

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     };
     try {
         const parallel = await up("converge");
+        const stateBytes = engine.pulumiSync(ws, ["stack", "export", "--stack", "lab"]).stdout.length;
         const noop = await up("no-op up");
         const destroyed = await destroy();
         engine.pulumiSync(ws, ["config", "set", "--path", "osk:platform.serialReleases", "true", "--stack", "lab"]);
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
         console.log(`OSK lab benchmark (${new Date().toISOString()})`);
         console.log(`  lab start (Kubernetes API + kwok nodes, Keystone, chart repository): ${s(start)}`);
         console.log(`  converge, parallel releases:                                       ${s(parallel)}`);
+        console.log(`  state export after converge:                                       ${(stateBytes / 1024).toFixed(0)} KiB`);
         console.log(`  no-op up:                                                          ${s(noop)}`);
         console.log(`  destroy:                                                           ${s(destroyed)}`);
         console.log(`  converge, upstream one-at-a-time order:                            ${s(serial)}`);

@@ -98,7 +98,7 @@ function check(out: { code: number; stderr: string; stdout: string }): void {
 
 /** A short pulumi command, synchronously. */
 export function pulumiSync(ws: Workspace, args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-    // State exports grow past spawnSync's 1 MiB default (each dynamic resource carries its serialized provider).
+    // State exports grow past spawnSync's 1 MiB default (a converged site holds hundreds of resources).
     const res = spawnSync("pulumi", args, { cwd: ws.dir, env: ws.env, input, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
     return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
 }

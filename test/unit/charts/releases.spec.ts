@@ -47,7 +47,7 @@ for (const stack of ["dev", "prod"]) {
 
         it("depends on exactly the designed edges", () => {
             const edges: string[] = [];
-            for (const r of [...run.ofType(RELEASE), ...run.ofType("pulumi-nodejs:dynamic/k8s:ReadinessGate")]) {
+            for (const r of [...run.ofType(RELEASE), ...run.ofType("osk:k8s:ReadinessGate")]) {
                 const to = stepOf(r.name)!;
                 for (const d of r.dependsOn) {
                     const from = stepOf(d);
@@ -65,7 +65,7 @@ for (const stack of ["dev", "prod"]) {
         });
 
         it("keeps every generated credential out of plain inputs", () => {
-            const generated = run.ofType("pulumi-nodejs:dynamic/secrets:Generated").map((g) => `generated-${g.name}`);
+            const generated = run.ofType("osk:secrets:Generated").map((g) => `generated-${g.name}`);
             assert.ok(generated.length > 20);
             for (const r of run.resources) {
                 const plain = new Set(plainStrings(r.wire));

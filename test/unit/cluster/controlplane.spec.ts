@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { plainStrings, runStack, type RunResult } from "../../helpers/mockRun";
 
-const CMD = "pulumi-nodejs:dynamic/remote:Command";
+const CMD = "osk:remote:Command";
 
 function masters(n: number) {
     return (v: Record<string, any>) => {
@@ -82,7 +82,7 @@ describe("ControlPlane resource graph (prod, 3 masters)", () => {
         const kc = run.byName("cluster-kubeconfig-master-1");
         assert.equal(kc.inputs.captureStdout, "secret");
         assert.ok(run.secretOutputs.has("kubeconfig"));
-        const clusterSecrets = run.ofType("pulumi-nodejs:dynamic/secrets:Generated").filter((g) => g.parent === "cluster");
+        const clusterSecrets = run.ofType("osk:secrets:Generated").filter((g) => g.parent === "cluster");
         assert.deepEqual(clusterSecrets.map((g) => g.inputs.format).sort(), ["bootstrapToken", "hex"]);
     });
 });

@@ -56,7 +56,7 @@ describe("recovery after a killed run", () => {
     it("imports pending releases by namespace/name and clears the other pending creates", () => {
         const args = recoveryRefreshArgs([
             { urn: "urn:a::platform-mariadb", type: "kubernetes:helm.sh/v3:Release", inputs: { name: "mariadb", namespace: "openstack" } },
-            { urn: "urn:a::credentials-x", type: "pulumi-nodejs:dynamic/secrets:Generated", inputs: {} },
+            { urn: "urn:a::credentials-x", type: "osk:secrets:Generated", inputs: {} },
         ]);
         assert.deepEqual(args, ["refresh", "--yes", "--non-interactive", "--import-pending-creates", "urn:a::platform-mariadb", "--import-pending-creates", "openstack/mariadb", "--clear-pending-creates"]);
         assert.deepEqual(recoveryRefreshArgs([]), ["refresh", "--yes", "--non-interactive"]);

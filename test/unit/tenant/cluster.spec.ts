@@ -5,7 +5,7 @@ import { parseAllDocuments } from "yaml";
 import { INIT_TEMPLATE, JOIN_TEMPLATE } from "../../../components/cluster/scripts";
 import { plainStrings, runStack, type RunResult } from "../../helpers/mockRun";
 
-const CMD = "pulumi-nodejs:dynamic/remote:Command";
+const CMD = "osk:remote:Command";
 
 describe("tenant cluster on OpenStack (prod under mocks)", () => {
     let run: RunResult;

@@ -1,0 +1,111 @@
+// Tier 3: a lab stack converged by the release before the osk provider plugin (its own resources as dynamic
+// providers) moves onto the plugin without loss. The previous release's code converges the lab; this checkout's
+// code then runs `pulumi up` on the same state: only the provider switch (in-place updates of OSK's own resources,
+// no replacement), every generated credential, certificate and identity object exactly as before, and then nothing
+// left to do.
+import { strict as assert } from "assert";
+import { existsSync, lstatSync, readdirSync, symlinkSync, unlinkSync } from "fs";
+import { join } from "path";
+import { parsePreview, policyArgs, pulumiRun, pulumiSync, ROOT, type Workspace } from "../../tools/engine/workspace";
+import { converge, down, LAB, labWorkspace, startServices } from "../../tools/lab/lab";
+import { typeOfUrn } from "../../components/provider/plugin";
+import { previousRelease } from "../helpers/previous";
+
+interface StateResource {
+    urn: string;
+    type: string;
+    id?: string;
+    custom?: boolean;
+    outputs?: Record<string, unknown>;
+}
+
+/** Points the lab's persistent project at another checkout, keeping its stack file (the encrypted secrets). */
+function relink(ws: Workspace, source: string): void {
+    for (const entry of readdirSync(ws.dir)) {
+        if (lstatSync(join(ws.dir, entry)).isSymbolicLink()) unlinkSync(join(ws.dir, entry));
+    }
+    for (const entry of readdirSync(source)) {
+        if (entry.startsWith("Pulumi.") || entry.startsWith(".") || entry === "test") continue;
+        if (!existsSync(join(ws.dir, entry))) symlinkSync(join(source, entry), join(ws.dir, entry));
+    }
+}
+
+/** The resource's URN under this release: OSK's former dynamic types are now `osk:<module>:<Type>`. */
+const current = (urn: string) => urn.replace(/pulumi-nodejs:dynamic\/(remote|secrets|k8s):/g, "osk:$1:");
+
+describe("moving a lab stack from the dynamic providers onto the osk provider plugin", function () {
+    this.timeout(60 * 60 * 1000);
+    let ws: Workspace;
+    let converged: Map<string, StateResource>;
+    let beforeBytes = 0;
+    let preview: ReturnType<typeof parsePreview>;
+    let upOutput = "";
+
+    const exportState = (revealed: boolean) => pulumiSync(ws, ["stack", "export", ...(revealed ? ["--show-secrets"] : []), "--stack", "lab"]).stdout;
+    const resources = (text: string) => (JSON.parse(text) as { deployment: { resources: StateResource[] } }).deployment.resources;
+
+    before(async () => {
+        const old = previousRelease(join(LAB, "previous-release"));
+        startServices();
+        // The lab's workspace (its kubeconfig and Keystone password set as secrets), running the previous release.
+        ws = labWorkspace();
+        relink(ws, old);
+        const out = await converge(ws);
+        assert.equal(out.code, 0, `the previous release did not converge:\n${out.stdout.slice(-4000)}${out.stderr.slice(-2000)}`);
+        beforeBytes = exportState(false).length;
+        converged = new Map(resources(exportState(true)).map((r) => [current(r.urn), r]));
+        assert.ok([...converged.values()].some((r) => r.type === "pulumi-nodejs:dynamic/secrets:Generated"), "the previous release made dynamic resources");
+
+        relink(ws, ROOT);
+        const p = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", "lab", ...policyArgs(ws)]);
+        assert.equal(p.code, 0, p.stderr + p.stdout.slice(-3000));
+        preview = parsePreview(p.stdout);
+        const up = await converge(ws);
+        upOutput = up.stdout + up.stderr;
+        assert.equal(up.code, 0, upOutput.slice(-6000));
+    });
+
+    after(async () => {
+        if (existsSync(LAB)) await down();
+    });
+
+    it("plans only the provider switch: OSK's own resources updated in place, nothing created, replaced or deleted", () => {
+        const ops = new Map<string, string[]>();
+        for (const s of preview.steps) (ops.get(s.op) ?? ops.set(s.op, []).get(s.op)!).push(s.urn);
+        const changed = preview.steps.filter((s) => s.op !== "same");
+        const ours = (urn: string) => /^osk:(remote|secrets|k8s):/.test(typeOfUrn(urn));
+        const unexpected = changed.filter((s) => !(s.op === "update" && ours(s.urn)) && !(s.op === "create" && s.type === "pulumi:providers:osk"));
+        console.log(`      preview: ${[...ops].map(([op, u]) => `${u.length} ${op}`).join(", ")}`);
+        assert.deepEqual(unexpected.map((s) => `${s.op} ${s.urn}`), []);
+        assert.ok(changed.filter((s) => s.op === "update").length >= 40, "every generated secret, gate and certificate moves");
+    });
+
+    it("keeps every generated credential, certificate and identity object exactly as it was", () => {
+        const after = new Map(resources(exportState(true)).map((r) => [r.urn, r]));
+        let compared = 0;
+        for (const [urn, old] of converged) {
+            if (!old.custom || old.type.startsWith("pulumi:providers:")) continue;
+            const now = after.get(urn);
+            assert.ok(now, `${urn} is gone`);
+            assert.equal(now.id, old.id, `${urn} has a new id`);
+            for (const key of ["value", "caPem", "certPem", "keyPem", "notAfter", "secret", "objectId", "stdout"]) {
+                if (old.outputs?.[key] !== undefined) {
+                    assert.deepEqual(now.outputs?.[key], old.outputs[key], `${urn}: ${key} changed`);
+                    compared++;
+                }
+            }
+            assert.equal(JSON.stringify(now.outputs ?? {}).includes("__provider"), false, `${urn} still carries serialized provider code`);
+        }
+        console.log(`      ${compared} generated values compared, all unchanged`);
+        assert.ok(compared >= 40);
+    });
+
+    it("has nothing left to do after the switch, and the state lost the serialized code", async () => {
+        const out = await pulumiRun(ws, ["preview", "--expect-no-changes", "--non-interactive", "--stack", "lab", ...policyArgs(ws)]);
+        assert.equal(out.code, 0, out.stdout.slice(-4000) + out.stderr);
+        const afterBytes = exportState(false).length;
+        console.log(`      lab state export: ${(beforeBytes / 1024).toFixed(0)} KiB with dynamic providers, ${(afterBytes / 1024).toFixed(0)} KiB on the plugin`);
+        assert.ok(afterBytes < beforeBytes);
+        assert.doesNotMatch(exportState(false), /pulumi-nodejs:dynamic\/(remote|secrets|k8s):/);
+    });
+});
