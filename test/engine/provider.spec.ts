@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { typeOfUrn } from "../../components/provider/plugin";
+import { typeOfUrn } from "../../components/plugin/plugin";
 import { PROVIDER_VERSION } from "../../components/provider/resource";
 import { createWorkspace, parsePreview, pulumiRun, pulumiSync, ROOT, type Workspace } from "../../tools/engine/workspace";
 import { previousRelease } from "../helpers/previous";

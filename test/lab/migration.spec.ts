@@ -8,7 +8,7 @@ import { existsSync, lstatSync, readdirSync, symlinkSync, unlinkSync } from "fs"
 import { join } from "path";
 import { parsePreview, policyArgs, pulumiRun, pulumiSync, ROOT, type Workspace } from "../../tools/engine/workspace";
 import { converge, down, LAB, labWorkspace, startServices } from "../../tools/lab/lab";
-import { typeOfUrn } from "../../components/provider/plugin";
+import { typeOfUrn } from "../../components/plugin/plugin";
 import { previousRelease } from "../helpers/previous";
 
 interface StateResource {

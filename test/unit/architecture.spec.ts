@@ -7,8 +7,9 @@ import { moduleGraph, moduleOf, sources } from "../../tools/imports";
 const LAYERS: readonly (readonly string[])[] = [
     ["components/net"],
     ["components/core"],
+    ["components/provider"],
     ["components/k8s", "components/remote", "components/secrets", "components/keystone"],
-    ["components/charts", "components/cluster", "components/noderoles"],
+    ["components/charts", "components/cluster", "components/noderoles", "components/plugin"],
     ["components/platform"],
     ["components/openstack"],
     ["components/tenant"],
@@ -30,7 +31,8 @@ describe("architecture", () => {
     });
 
     it("never imports the program, its tools, the policy pack, the examples or the tests from components/", () => {
-        const up = edges.filter(([from, to]) => from.startsWith("components/") && !to.startsWith("components/"));
+        // package.json is data (the provider's version), not a module.
+        const up = edges.filter(([from, to]) => from.startsWith("components/") && !to.startsWith("components/") && to !== "package.json");
         assert.deepEqual(up, []);
     });
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the `osk` provider plugin (components/provider) into a directory: the code compiled to JavaScript, the npm
+# Builds the `osk` provider plugin (components/plugin over components/provider) into a directory: the code compiled to JavaScript, the npm
 # packages it runs with (copied from the checkout's node_modules, nothing fetched), and the launcher the engine
 # starts, `pulumi-resource-osk`, which runs it on the given Node.js. tools/toolchain.sh caches the result by version
 # and source hash and installs the launcher as the plugin `resource osk v<package version>`.
@@ -10,7 +10,7 @@ set -euo pipefail
 
 # What the plugin is built from: the types it serves, the provider, and the pins. A build that compiles a file
 # from elsewhere fails below, so this list cannot silently fall behind.
-SOURCES=(components/provider components/remote components/secrets components/k8s tools/osk-provider package.json package-lock.json)
+SOURCES=(components/plugin components/provider components/remote components/secrets components/k8s tools/osk-provider package.json package-lock.json)
 
 source_hash() {
   (cd "$1" && find "${SOURCES[@]}" -type f ! -name '*.md' -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
@@ -23,7 +23,7 @@ src=$(cd "$1" && pwd); out=$2; node=$3
 
 rm -rf "$out.tmp"; mkdir -p "$out.tmp"
 "$node" "$src/node_modules/typescript/bin/tsc" -p "$src/tools/osk-provider/tsconfig.json" --outDir "$out.tmp/lib"
-outside=$(cd "$out.tmp/lib" && find . -name '*.js' | sed 's#^\./##' | grep -vE '^(components/(provider|remote|secrets|k8s)/)' || true)
+outside=$(cd "$out.tmp/lib" && find . -name '*.js' | sed 's#^\./##' | grep -vE '^(components/(plugin|provider|remote|secrets|k8s)/)' || true)
 [ -z "$outside" ] || { echo "osk provider: compiles files outside its sources (add them to SOURCES in $0): $outside" >&2; exit 1; }
 
 # The packages the compiled code requires, and theirs, as npm laid them out in the checkout.
@@ -72,7 +72,7 @@ version=$("$node" -p 'require(process.argv[1]).version' "$src/package.json")
 cat > "$out.tmp/pulumi-resource-osk" <<SH
 #!/bin/sh
 # The osk resource provider $version (sources $(source_hash "$src")): OSK's own resource types, on Node.js $("$node" --version).
-exec "$node" --enable-source-maps "$out/lib/components/provider/main.js" "\$@"
+exec "$node" --enable-source-maps "$out/lib/components/plugin/main.js" "\$@"
 SH
 chmod 0755 "$out.tmp/pulumi-resource-osk"
 rm -rf "$out"; mv "$out.tmp" "$out"

@@ -2,7 +2,7 @@
 // still wrapped, URNs, the state a former dynamic resource left), and each type's diff rules.
 import { strict as assert } from "assert";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { HANDLERS, LEGACY_PROVIDER_KEY, conceal, oskProvider, reveal, typeOfUrn } from "../../../components/provider/plugin";
+import { HANDLERS, LEGACY_PROVIDER_KEY, conceal, oskProvider, reveal, typeOfUrn } from "../../../components/plugin/plugin";
 import { dynamicToken } from "../../../components/provider/resource";
 import { RESOURCE_SPECS, packageSchema, secretProperties } from "../../../components/provider/schema";
 import { diffState, type State } from "../../../components/remote/command";

@@ -13,9 +13,9 @@ import { ReadinessGateHandler } from "../k8s/readiness";
 import { CommandHandler } from "../remote/command";
 import { CertificateHandler } from "../secrets/certificate";
 import { GeneratedHandler } from "../secrets/generated";
-import { inputProperties, packageSchema, requiredInputs, secretProperties } from "./schema";
-import { PROVIDER_VERSION } from "./resource";
-import type { AnyHandler, DiffResult } from "./types";
+import { inputProperties, packageSchema, requiredInputs, secretProperties } from "../provider/schema";
+import { PROVIDER_VERSION } from "../provider/resource";
+import type { AnyHandler, DiffResult } from "../provider/types";
 
 /** Where the former dynamic providers kept their serialized code, in inputs and outputs alike. */
 export const LEGACY_PROVIDER_KEY = "__provider";
