@@ -60,6 +60,8 @@ export function buildStack(model: Model): StackOutputs {
     const credentials = new Credentials("credentials", {
         names: siteCredentialNames(model),
         rotation: model.platform.rotation,
+        // The charts' pull secret logs in to the site's mirror with the site's own password.
+        provided: model.secrets.registryPassword ? { "image-registry": pulumi.secret(model.secrets.registryPassword.reveal()) } : {},
     });
     // Pods are placed by the role labels, so the platform waits for them.
     const site = chartSite(model);
