@@ -112,7 +112,7 @@ function tenantLayer(model: Model, openstack: OpenStack, credentials: Credential
         : { authUrl: openstack.keystonePublicUrl, username: "admin", password: credentials.get("keystone-admin"), projectName: "admin" };
     return new TenantCluster(
         "tenant",
-        { tenant: cluster, profile: model.site.profile, connection, region: existing?.region ?? model.site.region, siteProvider, sshPrivateKey: model.secrets.sshPrivateKey },
+        { tenant: cluster, profile: model.site.profile, connection, region: existing?.region ?? model.site.region, registry: model.site.registry, siteProvider, sshPrivateKey: model.secrets.sshPrivateKey },
         { dependsOn: existing ? [] : [openstack] },
     );
 }

@@ -18,6 +18,9 @@ import {
 } from "./manifests";
 import { cinderStorageClasses, keystoneAuthPolicy, keystoneAuthSync, MANILA_SECRET, manilaStorageClass, renderCloudConf } from "./render";
 
+/** Where the add-on images come from when neither the tenant nor the site names a mirror. */
+export const UPSTREAM_ADDON_REGISTRY = "registry.k8s.io";
+
 export interface TenantAddonsArgs {
     /** Validated tenant section of the model. */
     tenant: TenantClusterConfig;
@@ -56,7 +59,7 @@ export class TenantAddons extends pulumi.ComponentResource {
         super("osk:tenant:Addons", name, {}, opts);
         const t = args.tenant;
         const child = { parent: this, provider: args.provider };
-        const ctx: AddonContext = { cluster: t.name, registry: t.addons.registry, version: cloudProviderVersion(t.kubernetesVersion), ha: args.ha ?? false };
+        const ctx: AddonContext = { cluster: t.name, registry: t.addons.registry ?? UPSTREAM_ADDON_REGISTRY, version: cloudProviderVersion(t.kubernetesVersion), ha: args.ha ?? false };
         const apply = (role: string, objs: Manifest[], dependsOn: pulumi.Resource[] = []) => objs.map((m) => applyManifest(`${name}-${role}`, m, { ...child, dependsOn }));
 
         const secretValue = pulumi.secret(args.applicationCredentialSecret);
