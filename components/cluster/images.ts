@@ -29,7 +29,10 @@ export function kubeadmImages(cp: KubeadmConfig, registry: Registry | undefined)
     const pins = KUBEADM_PINS[minor];
     if (!pins) throw new Error(`controlPlane.kubernetesVersion ${version}: OSK knows the etcd, CoreDNS and pause pins of kubeadm ${Object.keys(KUBEADM_PINS).join(", ")} only; add ${minor} to KUBEADM_PINS (from \`kubeadm config images list\`)`);
     const repo = imageRepository(registry);
-    const own = (name: string, tag: string, upstreamPath = name) => ({ source: `${UPSTREAM}/${upstreamPath}:${tag}`, pulled: `${repo}/${name}:${tag}` });
+    const own = (name: string, tag: string, upstreamPath = name) => {
+        const source = `${UPSTREAM}/${upstreamPath}:${tag}`;
+        return { source, pulled: registry ? `${repo}/${name}:${tag}` : source };
+    };
     return [
         ...["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy"].map((n) => own(n, version)),
         own("etcd", pins.etcd),

@@ -15,11 +15,9 @@ import {
     NAMESPACE,
     storageClassManifest,
     type AddonContext,
+    UPSTREAM_ADDON_REGISTRY,
 } from "./manifests";
 import { cinderStorageClasses, keystoneAuthPolicy, keystoneAuthSync, MANILA_SECRET, manilaStorageClass, renderCloudConf } from "./render";
-
-/** Where the add-on images come from when neither the tenant nor the site names a mirror. */
-export const UPSTREAM_ADDON_REGISTRY = "registry.k8s.io";
 
 export interface TenantAddonsArgs {
     /** Validated tenant section of the model. */
