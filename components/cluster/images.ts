@@ -10,7 +10,7 @@ export interface ControlPlaneImage {
     pulled: string;
 }
 
-/** The etcd, CoreDNS and pause images kubeadm pins per Kubernetes minor (`kubeadm config images list`). */
+/** The etcd, CoreDNS and pause images kubeadm pins per Kubernetes minor (kubeadm's constants at that release). */
 export const KUBEADM_PINS: Readonly<Record<string, { etcd: string; coredns: string; pause: string }>> = {
     "1.33": { etcd: "3.5.21-0", coredns: "v1.12.0", pause: "3.10" },
 };
