@@ -147,6 +147,57 @@ export function checkWorldOpen(props: Record<string, unknown>, report: Report): 
     }
 }
 
+// ---- images ------------------------------------------------------------------------------------------------
+
+export interface MirrorConfig {
+    /** The site's mirror prefix (`<host>[/<path>]`, as `osk:site.registry` gives it); unset: nothing to check. */
+    registry?: string;
+}
+
+/** Every image reference a chart's values set: `images.tags.*`, `repository` + `tag` pairs, `image` strings. */
+export function valueImages(v: unknown, path = ""): { path: string; ref: string }[] {
+    if (!v || typeof v !== "object") return [];
+    if (Array.isArray(v)) return v.flatMap((x, i) => valueImages(x, `${path}[${i}]`));
+    const o = v as Record<string, unknown>;
+    const out: { path: string; ref: string }[] = [];
+    if (typeof o.repository === "string" && typeof o.tag === "string") out.push({ path, ref: `${o.repository}:${o.tag}` });
+    for (const [k, child] of Object.entries(o)) {
+        const here = path ? `${path}.${k}` : k;
+        if (typeof child === "string" && (k === "image" || /(^|\.)images\.tags\.[^.]+$/.test(here))) out.push({ path: here, ref: child });
+        else if (typeof child === "object") out.push(...valueImages(child, here));
+    }
+    return out;
+}
+
+const onMirror = (ref: string, registry: string) => ref.startsWith(`${registry.replace(/\/+$/, "")}/`);
+
+/** A release's values name images from the site's mirror only. */
+export function checkReleaseImages(props: Record<string, unknown>, report: Report, cfg: MirrorConfig): void {
+    if (!cfg.registry) return;
+    for (const { path, ref } of valueImages(props.values)) {
+        if (!onMirror(ref, cfg.registry)) report(`${chartOf(props)}: values.${path} is ${ref}, not from the site's mirror ${cfg.registry}.`);
+    }
+}
+
+/** A workload's containers pull from the site's mirror only. */
+export function checkWorkloadImages(props: Record<string, unknown>, report: Report, cfg: MirrorConfig): void {
+    if (!cfg.registry) return;
+    const spec = (get(props, "spec.jobTemplate.spec.template.spec") ?? get(props, "spec.template.spec") ?? get(props, "spec")) as { containers?: unknown[]; initContainers?: unknown[] } | undefined;
+    for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])] as { name?: string; image?: unknown }[]) {
+        if (typeof c?.image === "string" && !onMirror(c.image, cfg.registry)) report(`container "${c.name}" runs ${c.image}, not from the site's mirror ${cfg.registry}.`);
+    }
+}
+
+/** kubeadm pulls the control plane images from the site's mirror. */
+export function checkKubeadmImages(props: Record<string, unknown>, report: Report, cfg: MirrorConfig): void {
+    if (!cfg.registry) return;
+    const files = props.files as Record<string, unknown> | undefined;
+    const cluster = kubeadmDocs(files?.[INIT_TEMPLATE]).find((d) => d.kind === "ClusterConfiguration");
+    if (cluster && cluster.imageRepository !== cfg.registry.replace(/\/+$/, "")) {
+        report(`kubeadm pulls the control plane images from ${cluster.imageRepository ?? "registry.k8s.io"}, not from the site's mirror ${cfg.registry} (imageRepository).`);
+    }
+}
+
 // ---- data --------------------------------------------------------------------------------------------------
 
 export function checkStatefulProtected(type: string, props: Record<string, unknown>, protect: boolean, report: Report): void {
@@ -275,6 +326,17 @@ export function policies(tools: RawTools): (ResourceValidationPolicy | StackVali
             description: "No security group rule opens SSH or the Kubernetes API to the whole Internet.",
             validateResource: (args, report) => {
                 if (args.type === SECGROUP_RULE) checkWorldOpen(view(args.props), report);
+            },
+        },
+        {
+            name: "images-from-mirror",
+            description: "With a site mirror configured, every release value, workload and kubeadm control plane names images from it only.",
+            configSchema: { properties: { registry: { type: "string" } } },
+            validateResource: (args, report) => {
+                const cfg = args.getConfig<MirrorConfig>();
+                if (args.type === RELEASE) checkReleaseImages(view(args.props), report, cfg);
+                else if (/^kubernetes:(apps|core|batch)\//.test(args.type)) checkWorkloadImages(view(args.props), report, cfg);
+                else if (args.type === REMOTE_COMMAND) checkKubeadmImages(view(args.props), report, cfg);
             },
         },
         {

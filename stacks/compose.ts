@@ -64,6 +64,8 @@ export function buildStack(model: Model): StackOutputs {
     const credentials = new Credentials("credentials", {
         names: siteCredentialNames(model),
         rotation: model.platform.rotation,
+        // The charts' pull secret logs in to the site's mirror with the site's own password.
+        provided: model.secrets.registryPassword ? { "image-registry": pulumi.secret(model.secrets.registryPassword.reveal()) } : {},
     });
     // Pods are placed by the role labels, so the platform waits for them.
     const site = chartSite(model);
@@ -114,7 +116,7 @@ function tenantLayer(model: Model, openstack: OpenStack, credentials: Credential
         : { authUrl: openstack.keystonePublicUrl, username: "admin", password: credentials.get("keystone-admin"), projectName: "admin" };
     return new TenantCluster(
         "tenant",
-        { tenant: cluster, profile: model.site.profile, connection, region: existing?.region ?? model.site.region, siteProvider, sshPrivateKey: model.secrets.sshPrivateKey },
+        { tenant: cluster, profile: model.site.profile, connection, region: existing?.region ?? model.site.region, registry: model.site.registry, siteProvider, sshPrivateKey: model.secrets.sshPrivateKey },
         { dependsOn: existing ? [] : [openstack] },
     );
 }

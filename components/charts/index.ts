@@ -6,3 +6,4 @@ export { deployPlan, planEdges, serialize, UPSTREAM_ORDER, type PlanSettings, ty
 export { RELEASE_TIMEOUT_SECONDS, releaseArgs, type ReleaseSpec } from "./release";
 export { createStep, type StepContext } from "./step";
 export * from "./values";
+export * from "./images";

@@ -2,6 +2,7 @@
 // build openstack-helm's value trees. Builders are pure: components pass secret Outputs, tests and the committed
 // snapshots pass readable placeholders; secrets are asked for by name, so the set of credentials a stack needs is
 // whatever the builders ask for.
+import type { Registry } from "../core/registry";
 import type { Site } from "../core/site";
 import type { StorageBackend } from "./catalog";
 
@@ -83,9 +84,18 @@ export function nodeSelectors(placement: Record<string, string>): Values {
     return out;
 }
 
-/** The image registry credential every openstack-helm chart reads for its own component name. */
-export function imageRegistryAuth<T>(component: string, secret: (name: string) => T): Values {
-    return { oci_image_registry: { auth: { [component]: { password: secret("image-registry") } } } };
+/** The image registry credential every openstack-helm chart reads for its own component name. With a mirror that
+ * needs a login, the chart renders a pull secret for it and its pods pull with it. */
+export function imageRegistryAuth<T>(component: string, secret: (name: string) => T, registry?: Registry): Values {
+    if (!registry?.username) return { oci_image_registry: { auth: { [component]: { password: secret("image-registry") } } } };
+    const [host, port] = registry.host.split(":");
+    return {
+        oci_image_registry: {
+            auth: { enabled: true, [component]: { username: registry.username, password: secret("image-registry") } },
+            host_fqdn_override: { default: host },
+            ...(port ? { port: { registry: { default: Number(port) } } } : {}),
+        },
+    };
 }
 
 /** The admin identity block (`endpoints.identity.auth.admin`) a chart uses to register itself in Keystone. */

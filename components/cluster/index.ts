@@ -65,7 +65,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         const joinSecrets = { OSK_BOOTSTRAP_TOKEN: token.value, OSK_CERTIFICATE_KEY: certKey.value };
 
         const hosts = [...cp.masters, ...cp.workers];
-        const prepared = new Map(hosts.map((h) => [h.name, step("prepare", h, { create: scripts.prepareScript(cp) }, [])]));
+        const prepared = new Map(hosts.map((h) => [h.name, step("prepare", h, { create: scripts.prepareScript(cp, site.registry) }, [])]));
 
         const [first, ...others] = cp.masters;
         const lb =
@@ -113,7 +113,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         for (const m of others) previous = join(m, "master", previous);
         for (const w of cp.workers) join(w, "worker", previous);
 
-        const cni = step("cni", first, { create: scripts.cniScript(cp) }, [init, ...joins]);
+        const cni = step("cni", first, { create: scripts.cniScript(cp, site.registry) }, [init, ...joins]);
         const ready = step("ready", first, { create: scripts.waitReadyScript(hosts.map((h) => h.name)) }, [cni]);
         const admin = step("kubeconfig", first, { create: scripts.kubeconfigScript(), captureStdout: "secret", triggers: [hosts.map((h) => h.name)] }, [ready]);
 

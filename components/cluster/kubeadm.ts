@@ -5,6 +5,7 @@ import type { Input } from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { Site } from "../core/site";
 import type { Host, KubeadmConfig } from "./args";
+import { imageRepository } from "./images";
 
 export const KUBEADM_API = "kubeadm.k8s.io/v1beta4";
 /** Port every apiserver binds on its own address; the shared endpoint may differ (HAProxy on the masters). */
@@ -70,6 +71,8 @@ export function clusterConfiguration(cp: KubeadmConfig, site: Site, opts: Render
         clusterName: site.name,
         kubernetesVersion: `v${cp.kubernetesVersion.replace(/^v/, "")}`,
         controlPlaneEndpoint: endpointAddress(cp),
+        // The site's mirror for every control plane image; kubeadm's own default otherwise.
+        ...(site.registry ? { imageRepository: imageRepository(site.registry) } : {}),
         networking: { podSubnet: cp.network.pods, serviceSubnet: cp.network.services, dnsDomain: "cluster.local" },
         apiServer: {
             certSANs: certSANs(cp),

@@ -3,6 +3,8 @@
 import type { Host, KubeadmConfig } from "./args";
 import { writeFileScript as writeFile } from "../remote/files";
 import { PLACEHOLDER } from "./kubeadm";
+import type { Registry } from "../core/registry";
+import { kubeadmImages, rewriteManifestImages, sandboxImageScript } from "./images";
 
 const DIR = "/etc/osk";
 const ADMIN = "--kubeconfig /etc/kubernetes/admin.conf";
@@ -29,7 +31,7 @@ export function kubernetesRepository(cp: KubeadmConfig): string {
 }
 
 /** Host preparation: kernel settings, containerd, and kubelet/kubeadm/kubectl pinned to the version. */
-export function prepareScript(cp: KubeadmConfig): string {
+export function prepareScript(cp: KubeadmConfig, registry?: Registry): string {
     const version = cp.kubernetesVersion.replace(/^v/, "");
     const repo = kubernetesRepository(cp);
     return `
@@ -58,7 +60,8 @@ if ! grep -q 'SystemdCgroup = true' /etc/containerd/config.toml 2>/dev/null; the
   containerd config default | sed 's/SystemdCgroup = false/SystemdCgroup = true/' > /etc/containerd/config.toml
   systemctl restart containerd
 fi
-systemctl enable --now containerd kubelet >/dev/null 2>&1 || true
+${registry ? `grep -q '${kubeadmImages(cp, registry).find((i) => i.source.includes("/pause:"))!.pulled}' /etc/containerd/config.toml || { ${sandboxImageScript(cp, registry).trim()}; systemctl restart containerd; }
+` : ""}systemctl enable --now containerd kubelet >/dev/null 2>&1 || true
 `.trimStart();
 }
 
@@ -144,10 +147,10 @@ export function cniManifestUrl(cp: KubeadmConfig): string {
         : `https://github.com/flannel-io/flannel/releases/download/${cp.cni.version}/kube-flannel.yml`;
 }
 
-export function cniScript(cp: KubeadmConfig): string {
+export function cniScript(cp: KubeadmConfig, registry?: Registry): string {
     return `
 curl -fsSL ${cniManifestUrl(cp)} -o ${DIR}/cni.yaml
-kubectl ${ADMIN} apply --server-side --force-conflicts -f ${DIR}/cni.yaml >&2
+${registry ? rewriteManifestImages(`${DIR}/cni.yaml`, registry) : ""}kubectl ${ADMIN} apply --server-side --force-conflicts -f ${DIR}/cni.yaml >&2
 `.trimStart();
 }
 

@@ -31,6 +31,8 @@ export interface PublicEndpoint {
 }
 
 export interface ServiceChart {
+    /** Every image the chart runs: `images.tags.<key>` -> pinned source reference. */
+    images: Record<string, string>;
     /** Public APIs of the service. */
     endpoints: PublicEndpoint[];
     /** Keystone users the chart creates besides admin: keys of `endpoints.identity.auth`. */

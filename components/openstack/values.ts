@@ -1,7 +1,7 @@
 // The values every OpenStack service chart gets from OSK: generated credentials for every literal default,
 // HA replicas and disruption budgets, node placement, and public exposure through the site's gateway. What only
 // one chart gets is in that chart's file under charts/.
-import { adminIdentity, clusterReplicas, merge, nodeSelectors, OPENSTACK_NAMESPACE, RABBITMQ_STATEFULSET, serviceReplicas, setPath, type ChartSite, type ServiceName, type Values, type ValuesBuilder, type ValuesContext } from "../charts";
+import { adminIdentity, clusterReplicas, imageRegistryAuth, imageTags, mirroredImageValues, merge, nodeSelectors, OPENSTACK_NAMESPACE, RABBITMQ_STATEFULSET, serviceReplicas, setPath, type ChartImage, type ChartSite, type ServiceName, type Values, type ValuesBuilder, type ValuesContext } from "../charts";
 import type { GatewayConfig } from "../platform/args";
 import type { OpenStackSettings } from "./args";
 import { SERVICE_CHARTS, type PublicEndpoint } from "./catalog";
@@ -54,14 +54,15 @@ export function serviceValues<T>(svc: ServiceName, ctx: ValuesContext<T, OpenSta
     const m = ctx.site;
     const chart = SERVICE_CHARTS[svc];
     const replicas = serviceReplicas(m);
-    let v: Values = nodeSelectors(chart.placement);
+    // Every image from the site's mirror, when it has one.
+    let v: Values = merge(nodeSelectors(chart.placement), mirroredImageValues(imageTags(chart.images), m.site.registry));
 
     // Credentials: every literal default the chart ships is replaced by a generated one.
     const identity: Values = { admin: adminIdentity(m, ctx.secret) };
     for (const user of chart.identityUsers) {
         identity[user] = { region_name: m.site.region, password: ctx.secret(`${svc}-keystone-${user.replace(/_/g, "-")}`) };
     }
-    const endpoints: Values = { identity: { auth: identity }, oci_image_registry: { auth: { [svc]: { password: ctx.secret("image-registry") } } } };
+    const endpoints: Values = { identity: { auth: identity }, ...imageRegistryAuth(svc, ctx.secret, m.site.registry) };
     for (const [block, users] of Object.entries(chart.databases)) {
         const auth: Values = { admin: { password: ctx.secret("mariadb-root") } };
         for (const [user, cred] of Object.entries(users)) auth[user] = { password: ctx.secret(cred) };
@@ -94,4 +95,9 @@ export function serviceValues<T>(svc: ServiceName, ctx: ValuesContext<T, OpenSta
 /** The values builders of the OpenStack service charts, by chart name. */
 export const OPENSTACK_VALUES: Readonly<Record<string, ValuesBuilder<OpenStackSettings>>> = Object.fromEntries(
     (Object.keys(SERVICE_CHARTS) as ServiceName[]).map((svc) => [svc, <T>(ctx: ValuesContext<T, OpenStackSettings>) => serviceValues(svc, ctx)]),
+);
+
+/** The images of every OpenStack service chart, by chart name: what the shared builder points at the mirror. */
+export const OPENSTACK_IMAGES: Readonly<Record<string, readonly ChartImage[]>> = Object.fromEntries(
+    (Object.keys(SERVICE_CHARTS) as ServiceName[]).map((svc) => [svc, imageTags(SERVICE_CHARTS[svc].images)]),
 );

@@ -13,6 +13,8 @@ export interface CredentialsArgs {
     names: readonly string[];
     /** Rotation token per credential; a new token generates a new value. @default {} */
     rotation?: Readonly<Record<string, string>>;
+    /** Credentials the site gives instead of generating them (the image mirror's password). @default {} */
+    provided?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -25,6 +27,11 @@ export class Credentials extends pulumi.ComponentResource {
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("osk:platform:Credentials", name, {}, opts);
         for (const cred of args.names) {
+            const given = args.provided?.[cred];
+            if (given !== undefined) {
+                this.values.set(cred, pulumi.secret(given));
+                continue;
+            }
             const shape = FORMATS[cred] ?? { format: "password", length: 32 };
             const gen = new GeneratedSecret(`${name}-${cred}`, { ...shape, rotation: args.rotation?.[cred] ?? "" }, { parent: this });
             // Wrapped again so the value stays secret whatever engine runs the program.

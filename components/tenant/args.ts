@@ -81,14 +81,15 @@ export const tenantClusterSchema = z.strictObject({
     /** In-cluster integrations: cloud controller, CSI drivers, Keystone webhook. */
     addons: z
         .strictObject({
-            /** Registry the add-on images come from; air-gapped sites point at their mirror. @default "registry.k8s.io" */
-            registry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, "must be a registry host with an optional path, e.g. registry.example.net/k8s").default("registry.k8s.io"),
+            /** Registry the add-on images come from, overriding the site's mirror for the tenant cluster only.
+             * @default the site's mirror (`site.registry`) when it has one, else "registry.k8s.io" */
+            registry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, "must be a registry host with an optional path, e.g. registry.example.net/k8s").optional(),
             /** Run openstack-cloud-controller-manager. Off only where the cluster is not on OpenStack instances (the lab). @default true */
             cloudController: z.boolean().default(true),
             /** Run the Cinder CSI driver (the Cinder StorageClasses need it). @default true */
             cinderCsi: z.boolean().default(true),
         })
-        .default({ registry: "registry.k8s.io", cloudController: true, cinderCsi: true }),
+        .default({ cloudController: true, cinderCsi: true }),
     /** What `pulumi destroy` may do to the tenant's data. */
     destroy: z
         .strictObject({

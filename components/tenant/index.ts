@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ControlPlane } from "../cluster";
 import type { SecretValue } from "../core/secret";
 import type { Profile } from "../core/site";
+import { mirrorPrefix, type Registry } from "../core/registry";
 import { parseArgs } from "../core/validation";
 import { ClusterDrain } from "../k8s/drain";
 import type { KeystoneConnection } from "../keystone/resources";
@@ -34,6 +35,13 @@ export interface TenantClusterArgs {
     /** SSH key for the instances (their key pair's private half), handled as a secret end to end. Required when
      * `tenant.infrastructure` is true. */
     sshPrivateKey?: SecretValue | pulumi.Output<string>;
+    /** The site's image mirror: the tenant control plane and the add-ons pull from it. @default none (upstream registries) */
+    registry?: Registry;
+}
+
+/** The registry the tenant add-ons pull from: the tenant's override, else the site's mirror, else upstream. */
+export function tenantAddonRegistry(override: string | undefined, site: Registry | undefined): string | undefined {
+    return override ?? (site ? mirrorPrefix(site) : undefined);
 }
 
 /**
@@ -55,7 +63,9 @@ export class TenantCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: TenantClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("osk:tenant:Cluster", name, {}, opts);
-        const t = parseArgs(tenantClusterSchema, args.tenant, "args.tenant", this, "TenantCluster");
+        const parsed = parseArgs(tenantClusterSchema, args.tenant, "args.tenant", this, "TenantCluster");
+        // The tenant's own add-on registry wins; otherwise the site's mirror serves the tenant cluster too.
+        const t = { ...parsed, addons: { ...parsed.addons, registry: tenantAddonRegistry(parsed.addons.registry, args.registry) } };
         const child = { parent: this };
         const identity = new TenantIdentity(name, { connection: args.connection, project: t.project, cluster: t.name, roles: t.roles }, { ...child, aliases: [{ parent: pulumi.rootStackResource }] });
         const cloud = {
@@ -84,7 +94,7 @@ export class TenantCluster extends pulumi.ComponentResource {
                 `${name}-cluster`,
                 {
                     config: tenantKubeadmConfig(t, plan),
-                    site: { name: t.name, profile: args.profile, region: args.region, domain: "cluster.local" },
+                    site: { name: t.name, profile: args.profile, region: args.region, domain: "cluster.local", ...(args.registry ? { registry: args.registry } : {}) },
                     sshPrivateKey: args.sshPrivateKey,
                     extras: tenantControlPlaneExtras(webhookUrl, certificate.caPem),
                 },

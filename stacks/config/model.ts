@@ -18,6 +18,7 @@ export interface Secrets {
     readonly sshPrivateKey?: SecretValue;
     readonly kubeconfig?: SecretValue;
     readonly tenantCloudPassword?: SecretValue;
+    readonly registryPassword?: SecretValue;
 }
 
 export interface Model {

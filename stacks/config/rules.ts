@@ -316,5 +316,18 @@ export function crossFieldProblems(s: ParsedSections): Problem[] {
     chartRules(s, out);
     platformRules(s, out);
     tenantRules(s, out);
+    registryRules(s, out);
     return out;
+}
+
+/** A mirror that needs a login has both halves of it: the user in the site section, the password as a secret. */
+function registryRules(s: ParsedSections, out: Problem[]): void {
+    const registry = s.site?.registry;
+    const hasPassword = s.secretsPresent.has("registryPassword");
+    if (registry?.username && !hasPassword) {
+        out.push({ path: "osk:registryPassword", message: "is required when site.registry.username is set; set it with: pulumi config set --secret osk:registryPassword" });
+    }
+    if (hasPassword && !registry?.username) {
+        out.push({ path: "osk:registryPassword", message: "is set but nothing uses it; allowed only with site.registry.username (the mirror's pull secret)" });
+    }
 }

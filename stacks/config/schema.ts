@@ -48,6 +48,7 @@ export const SECRET_KEYS = {
     sshPrivateKey: "SSH private key (PEM/OpenSSH) for the kubeadm hosts",
     kubeconfig: "kubeconfig of an existing cluster (controlPlane.mode: existing)",
     tenantCloudPassword: "password of tenant.cloud.username on an existing cloud",
+    registryPassword: "password of site.registry.username on the site's image mirror (the pull secret)",
 } as const;
 export type SecretKey = keyof typeof SECRET_KEYS;
 

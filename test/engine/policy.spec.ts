@@ -55,4 +55,18 @@ describe("policy pack in real previews", () => {
         assert.match(open[0].message, /SSH \(port 22\) is open to 0\.0\.0\.0\/0/);
         assert.deepEqual(violations.filter((v) => v.policy !== "no-world-open-admin-ports"), []);
     });
+
+    it("prod: a tenant add-on image from upstream instead of the site's mirror stops the preview", async () => {
+        const { out, violations } = await previewWithPack("prod", (t) => {
+            const edited = t.replace(/^(\s+)keyPair: platform-ops$/m, "$1keyPair: platform-ops\n$1addons: { registry: registry.k8s.io }");
+            assert.notEqual(edited, t, "the prod stack's tenant section moved: update this edit");
+            return edited;
+        });
+        assert.notEqual(out.code, 0);
+        const stray = violations.filter((v) => v.policy === "images-from-mirror");
+        assert.ok(stray.length > 0 && stray.every((v) => v.level === "mandatory"), JSON.stringify(violations));
+        assert.ok(stray.some((v) => /runs registry\.k8s\.io\/provider-os\/cinder-csi-plugin:v1\.33\.0, not from the site's mirror registry\.fra1\.cloud\.example\.net\/osk/.test(v.message)), JSON.stringify(stray));
+        // Only the add-ons moved: the charts and the control plane still pull from the mirror.
+        assert.ok(stray.every((v) => !/values\.images/.test(v.message)));
+    });
 });

@@ -27,6 +27,7 @@ export function testSecrets(): Record<string, string> {
             "current-context: x",
         ].join("\n"),
         tenantCloudPassword: r(),
+        registryPassword: r(),
     };
 }
 
@@ -42,6 +43,7 @@ export function stackValues(stack: string, secrets = testSecrets()): { values: R
     if (cp?.mode === "kubeadm") needed.sshPrivateKey = secrets.sshPrivateKey;
     if (cp?.mode === "existing") needed.kubeconfig = secrets.kubeconfig;
     if (tenant?.enabled && tenant.cloud?.source === "existing") needed.tenantCloudPassword = secrets.tenantCloudPassword;
+    if ((values.site as { registry?: { username?: string } } | undefined)?.registry?.username) needed.registryPassword = secrets.registryPassword;
     return { values, secrets: needed };
 }
 

@@ -155,6 +155,18 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
         for (const j of hooks) assert.ok((j.status.succeeded ?? 0) >= 1, `${j.metadata.name} did not complete`);
     });
 
+    it("pulls every image from the lab's mirror, and `./osk artifacts lab --json` lists exactly the images the pods name", () => {
+        const mirror = "registry.lab.osk.internal:5000/";
+        const pods = json(["get", "pods", "-A"]).items;
+        const named = new Set<string>(pods.flatMap((p) => [...p.spec.containers, ...(p.spec.initContainers ?? [])].map((c: { image: string }) => c.image)));
+        const stray = pods.flatMap((p) => p.spec.containers.filter((c: { image: string }) => !c.image.startsWith(mirror)).map((c: { image: string }) => `${p.metadata.namespace}/${p.metadata.name}: ${c.image}`));
+        assert.deepEqual(stray, [], "pods naming images from elsewhere");
+        const run = spawnSync(join(__dirname, "..", "..", "osk"), ["artifacts", "lab", "--json"], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+        assert.equal(run.status, 0, run.stderr);
+        const listed = new Set<string>((JSON.parse(run.stdout) as { images: { pulled: string }[] }).images.map((i) => i.pulled));
+        assert.deepEqual([...named].sort(), [...listed].sort());
+    });
+
     it("puts service passwords in Secrets, never in ConfigMaps", () => {
         const configMaps = kubectl(["get", "configmaps", "-n", "openstack", "-o", "yaml"]) + kubectl(["get", "configmaps", "-n", "kube-system", "-o", "yaml"]);
         const passwords = secretsInState(pulumiSync(ws, ["stack", "export", "--show-secrets", "--stack", "lab"]).stdout);

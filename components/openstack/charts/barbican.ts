@@ -1,8 +1,17 @@
 // Key manager: what OSK knows of the barbican chart (its values.yaml at the pinned 2026.1.x line) and the values it
 // gives it beyond those every service chart gets (openstack/values.ts).
 import type { ServiceChart } from "../catalog";
+import { CLIENT, commonJobs, service } from "../images";
 
 export const barbican: ServiceChart = {
+    // Every key of the chart's `images.tags`: the site's mirror replaces each one (tags stay as pinned).
+    images: {
+        ...commonJobs(),
+        bootstrap: CLIENT,
+        scripted_test: CLIENT,
+        barbican_api: service("barbican"),
+        barbican_db_sync: service("barbican"),
+    },
     endpoints: [{ type: "key_manager", host: "barbican", service: "barbican-api", port: 9311, portName: "api" }],
     identityUsers: ["barbican"],
     databases: { oslo_db: { barbican: "barbican-db" } },

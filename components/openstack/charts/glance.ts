@@ -2,8 +2,19 @@
 // gives it beyond those every service chart gets (openstack/values.ts).
 import { STORAGE_CLASS, usesCeph } from "../../charts";
 import type { ServiceChart } from "../catalog";
+import { CEPH_HELPER, CLIENT, commonJobs, RALLY, service } from "../images";
 
 export const glance: ServiceChart = {
+    // Every key of the chart's `images.tags`: the site's mirror replaces each one (tags stay as pinned).
+    images: {
+        ...commonJobs(),
+        bootstrap: CLIENT,
+        test: RALLY,
+        glance_api: service("glance"),
+        glance_db_sync: service("glance"),
+        glance_metadefs_load: service("glance"),
+        glance_storage_init: CEPH_HELPER,
+    },
     endpoints: [{ type: "image", host: "glance", service: "glance-api", port: 9292, portName: "api" }],
     identityUsers: ["glance", "test"],
     databases: { oslo_db: { glance: "glance-db" } },

@@ -1,8 +1,21 @@
 // Orchestration: what OSK knows of the heat chart (its values.yaml at the pinned 2026.1.x line) and the values it
 // gives it beyond those every service chart gets (openstack/values.ts).
 import type { ServiceChart } from "../catalog";
+import { CLIENT, commonJobs, RALLY, service } from "../images";
 
 export const heat: ServiceChart = {
+    // Every key of the chart's `images.tags`: the site's mirror replaces each one (tags stay as pinned).
+    images: {
+        ...commonJobs(),
+        bootstrap: CLIENT,
+        test: RALLY,
+        heat_api: service("heat"),
+        heat_cfn: service("heat"),
+        heat_engine: service("heat"),
+        heat_engine_cleaner: service("heat"),
+        heat_purge_deleted: service("heat"),
+        heat_db_sync: service("heat"),
+    },
     endpoints: [
         { type: "orchestration", host: "heat", service: "heat-api", port: 8004, portName: "api", path: "/v1" },
         { type: "cloudformation", host: "cloudformation", service: "heat-cfn", port: 8000, portName: "api", path: "/v1" },

@@ -4,8 +4,36 @@ import { isProd, type ChartSite, type Values } from "../../charts";
 import type { NeutronConfig } from "../args";
 import { METADATA_SECRET } from "./nova";
 import type { ServiceChart } from "../catalog";
+import { CLIENT, commonJobs, RALLY, service } from "../images";
 
 export const neutron: ServiceChart = {
+    // Every key of the chart's `images.tags`: the site's mirror replaces each one (tags stay as pinned).
+    images: {
+        ...commonJobs(),
+        bootstrap: CLIENT,
+        test: RALLY,
+        netoffload: "ghcr.io/vexxhost/netoffload:v1.0.1",
+        neutron_db_sync: service("neutron"),
+        neutron_server: service("neutron"),
+        neutron_rpc_server: service("neutron"),
+        neutron_dhcp: service("neutron"),
+        neutron_metadata: service("neutron"),
+        neutron_l3: service("neutron"),
+        neutron_l2gw: service("neutron"),
+        neutron_openvswitch_agent: service("neutron"),
+        neutron_ovn_agent: service("neutron"),
+        neutron_ovn_metadata: service("neutron"),
+        neutron_ovn_db_sync: service("neutron"),
+        neutron_ovn_vpn: service("neutron"),
+        // The SR-IOV agent is pinned to an old image upstream; OSK does not enable it, the key is still mirrored.
+        neutron_sriov_agent: "quay.io/airshipit/neutron:stein-18.04-sriov",
+        neutron_sriov_agent_init: "quay.io/airshipit/neutron:stein-18.04-sriov",
+        neutron_bagpipe_bgp: service("neutron"),
+        neutron_bgp_dragent: service("neutron"),
+        neutron_ironic_agent: service("neutron"),
+        neutron_ironic_agent_init: service("neutron"),
+        neutron_netns_cleanup_cron: service("neutron"),
+    },
     endpoints: [{ type: "network", host: "neutron", service: "neutron-server", port: 9696, portName: "api" }],
     identityUsers: ["neutron", "nova", "placement", "designate", "ironic", "test"],
     databases: { oslo_db: { neutron: "neutron-db" } },

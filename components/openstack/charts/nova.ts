@@ -2,11 +2,36 @@
 // gives it beyond those every service chart gets (openstack/values.ts).
 import { usesCeph } from "../../charts";
 import type { ServiceChart } from "../catalog";
+import { CEPH_HELPER, CLIENT, commonJobs, RALLY, service } from "../images";
 
 /** The metadata proxy secret must be one value in nova and neutron. */
 export const METADATA_SECRET = "metadata-proxy-shared-secret";
 
 export const nova: ServiceChart = {
+    // Every key of the chart's `images.tags`: the site's mirror replaces each one (tags stay as pinned).
+    images: {
+        ...commonJobs(),
+        bootstrap: CLIENT,
+        test: RALLY,
+        nova_api: service("nova"),
+        nova_archive_deleted_rows: service("nova"),
+        nova_cell_setup: service("nova"),
+        nova_cell_setup_init: CLIENT,
+        nova_compute: service("nova"),
+        nova_compute_ironic: service("nova"),
+        nova_compute_ssh: service("nova"),
+        nova_conductor: service("nova"),
+        nova_db_sync: service("nova"),
+        nova_novncproxy: service("nova"),
+        nova_novncproxy_assets: service("nova"),
+        nova_scheduler: service("nova"),
+        nova_serialproxy: service("nova"),
+        nova_spiceproxy: service("nova"),
+        nova_spiceproxy_assets: service("nova"),
+        nova_storage_init: CEPH_HELPER,
+        nova_service_cleaner: CEPH_HELPER,
+        nova_wait_for_computes_init: CEPH_HELPER,
+    },
     endpoints: [
         { type: "compute", host: "nova", service: "nova-api", port: 8774, portName: "api", path: "/v2.1" },
         { type: "compute_novnc_proxy", host: "novncproxy", service: "nova-novncproxy", port: 6080, portName: "novnc_proxy", path: "/vnc_auto.html" },

@@ -1,8 +1,25 @@
 // Load balancer: what OSK knows of the octavia chart (its values.yaml at the pinned 2026.1.x line) and the values it
 // gives it beyond those every service chart gets (openstack/values.ts).
 import type { ServiceChart } from "../catalog";
+import { CLIENT, commonJobs, RALLY, service } from "../images";
 
 export const octavia: ServiceChart = {
+    // Every key of the chart's `images.tags`: the site's mirror replaces each one (tags stay as pinned).
+    images: {
+        ...commonJobs(),
+        bootstrap: CLIENT,
+        test: RALLY,
+        octavia_api: service("octavia"),
+        octavia_db_sync: service("octavia"),
+        octavia_driver_agent: service("octavia"),
+        octavia_worker: service("octavia"),
+        octavia_worker_init: CLIENT,
+        octavia_housekeeping: service("octavia"),
+        octavia_health_manager: service("octavia"),
+        octavia_health_manager_init: CLIENT,
+        // The health manager's own Open vSwitch, on the older base upstream pins here.
+        openvswitch_vswitchd: "quay.io/airshipit/openvswitch:latest-ubuntu_jammy",
+    },
     endpoints: [{ type: "load_balancer", host: "octavia", service: "octavia-api", port: 9876, portName: "api" }],
     identityUsers: ["octavia", "test"],
     databases: { oslo_db: { octavia: "octavia-db" }, oslo_db_persistence: { octavia: "octavia-db" } },

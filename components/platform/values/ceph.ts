@@ -1,11 +1,35 @@
 // The values OSK gives the Rook/Ceph charts (prod storage): the operator, a Ceph cluster on the configured
 // devices with the RBD pool behind StorageClass `general`, and the adapter that hands Ceph's keys to OpenStack.
-import { CEPH_NAMESPACE, ROOK_NAMESPACE, selectNodes, STORAGE_CLASS, type Values, type ValuesContext } from "../../charts";
+import { CEPH_NAMESPACE, imageTags, merge, mirroredImageValues, OSH_IMAGES, ROOK_NAMESPACE, selectNodes, STORAGE_CLASS, type ChartImage, type Values, type ValuesContext } from "../../charts";
 import type { PlatformSettings } from "../args";
 
+/** The operator chart's images at 1.17.7: the operator and the Ceph CSI driver with its sidecars. */
+export const ROOK_OPERATOR_IMAGES: ChartImage[] = [
+    { path: "image", source: "docker.io/rook/ceph:v1.17.7", shape: "repository-tag" },
+    { path: "csi.cephcsi", source: "quay.io/cephcsi/cephcsi:v3.14.2", shape: "repository-tag" },
+    { path: "csi.registrar", source: "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.13.0", shape: "repository-tag" },
+    { path: "csi.provisioner", source: "registry.k8s.io/sig-storage/csi-provisioner:v5.2.0", shape: "repository-tag" },
+    { path: "csi.snapshotter", source: "registry.k8s.io/sig-storage/csi-snapshotter:v8.2.1", shape: "repository-tag" },
+    { path: "csi.attacher", source: "registry.k8s.io/sig-storage/csi-attacher:v4.8.1", shape: "repository-tag" },
+    { path: "csi.resizer", source: "registry.k8s.io/sig-storage/csi-resizer:v1.13.2", shape: "repository-tag" },
+];
+
+/** The cluster chart's images at 1.17.7: the Ceph daemons and the toolbox (which otherwise defaults to them). */
+export const ROOK_CLUSTER_IMAGES: ChartImage[] = [
+    { path: "cephClusterSpec.cephVersion.image", source: "quay.io/ceph/ceph:v19.2.3" },
+    { path: "toolbox.image", source: "quay.io/ceph/ceph:v19.2.3" },
+];
+
+/** Every key of ceph-adapter-rook's `images.tags` at the pinned 2026.1.x line. */
+export const CEPH_ADAPTER_IMAGES: ChartImage[] = imageTags({
+    ceph_config_helper: OSH_IMAGES.cephConfigHelper,
+    dep_check: OSH_IMAGES.depCheck,
+    image_repo_sync: OSH_IMAGES.infraImageRepoSync,
+});
+
 /** prod storage: the Rook operator. */
-export function rookOperatorValues(): Values {
-    return { crds: { enabled: true }, monitoring: { enabled: false } };
+export function rookOperatorValues<T>(ctx: ValuesContext<T, PlatformSettings>): Values {
+    return merge(mirroredImageValues(ROOK_OPERATOR_IMAGES, ctx.site.site.registry), { crds: { enabled: true }, monitoring: { enabled: false } });
 }
 
 /** prod storage: a Ceph cluster on the configured devices, with an RBD pool behind the `general` StorageClass. */
@@ -15,7 +39,7 @@ export function rookClusterValues<T>(ctx: ValuesContext<T, PlatformSettings>): V
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, devs]) => ({ name, devices: devs.map((d) => ({ name: d.replace(/^\/dev\/(?!disk\/)/, "") })) }));
     const replicas = Math.min(3, nodes.length);
-    return {
+    return merge(mirroredImageValues(ROOK_CLUSTER_IMAGES, ctx.site.site.registry), {
         operatorNamespace: ROOK_NAMESPACE,
         // ceph-adapter-rook reads the admin key through the toolbox pod.
         toolbox: { enabled: true },
@@ -52,10 +76,10 @@ export function rookClusterValues<T>(ctx: ValuesContext<T, PlatformSettings>): V
         ],
         cephFileSystems: [],
         cephObjectStores: [],
-    };
+    });
 }
 
 /** prod storage: copies the Ceph client key and config into the OpenStack namespace. */
-export function cephAdapterValues(): Values {
-    return { ceph_cluster_namespace: CEPH_NAMESPACE, labels: { job: selectNodes("openstack-control-plane") } };
+export function cephAdapterValues<T>(ctx: ValuesContext<T, PlatformSettings>): Values {
+    return merge(mirroredImageValues(CEPH_ADAPTER_IMAGES, ctx.site.site.registry), { ceph_cluster_namespace: CEPH_NAMESPACE, labels: { job: selectNodes("openstack-control-plane") } });
 }

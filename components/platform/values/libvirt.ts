@@ -1,12 +1,22 @@
 // The values OSK gives the libvirt chart: on compute nodes, Open vSwitch networking, Ceph when the site has it.
-import { imageRegistryAuth, selectNodes, usesCeph, type Values, type ValuesContext } from "../../charts";
+import { merge, imageTags, mirroredImageValues, OSH_IMAGES, type ChartImage, imageRegistryAuth, selectNodes, usesCeph, type Values, type ValuesContext } from "../../charts";
 import type { PlatformSettings } from "../args";
 
+/** Every key of the chart's `images.tags` at the pinned 2026.1.x line: the site's mirror replaces each one. */
+export const LIBVIRT_IMAGES: ChartImage[] = imageTags({
+    libvirt: "quay.io/airshipit/libvirt:2026.1-ubuntu_noble",
+    ceph_config_helper: OSH_IMAGES.cephConfigHelper,
+    // Upstream leaves this one on a moving tag; the mirror copies whatever the site pinned it to.
+    kubectl: "docker.io/bitnami/kubectl:latest",
+    dep_check: OSH_IMAGES.depCheck,
+    image_repo_sync: OSH_IMAGES.infraImageRepoSync,
+});
+
 export function libvirtValues<T>(ctx: ValuesContext<T, PlatformSettings>): Values {
-    return {
+    return merge(mirroredImageValues(LIBVIRT_IMAGES, ctx.site.site.registry), {
         labels: { agent: { libvirt: selectNodes("openstack-compute-node") } },
         network: { backend: ["openvswitch"] },
         conf: { ceph: { enabled: usesCeph(ctx.site) } },
-        endpoints: imageRegistryAuth("libvirt", ctx.secret),
-    };
+        endpoints: imageRegistryAuth("libvirt", ctx.secret, ctx.site.site.registry),
+    });
 }

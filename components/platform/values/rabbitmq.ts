@@ -1,9 +1,19 @@
 // The values OSK gives the rabbitmq chart: brokers sized by profile, Kubernetes peer discovery, autoheal.
-import { clusterReplicas, imageRegistryAuth, STORAGE_CLASS, type Values, type ValuesContext } from "../../charts";
+import { merge, imageTags, mirroredImageValues, OSH_IMAGES, type ChartImage, clusterReplicas, imageRegistryAuth, STORAGE_CLASS, type Values, type ValuesContext } from "../../charts";
 import type { PlatformSettings } from "../args";
 
+/** Every key of the chart's `images.tags` at the pinned 2026.1.x line: the site's mirror replaces each one. */
+export const RABBITMQ_IMAGES: ChartImage[] = imageTags({
+    rabbitmq: "docker.io/rabbitmq:4.3.5",
+    rabbitmq_init: OSH_IMAGES.client,
+    rabbitmq_test: OSH_IMAGES.client,
+    scripted_test: "docker.io/rabbitmq:4.3.5-management",
+    dep_check: OSH_IMAGES.depCheck,
+    image_repo_sync: OSH_IMAGES.infraImageRepoSync,
+});
+
 export function rabbitmqValues<T>(ctx: ValuesContext<T, PlatformSettings>): Values {
-    return {
+    return merge(mirroredImageValues(RABBITMQ_IMAGES, ctx.site.site.registry), {
         pod: { replicas: { server: clusterReplicas(ctx.site) } },
         volume: { class_name: STORAGE_CLASS },
         conf: {
@@ -21,7 +31,7 @@ export function rabbitmqValues<T>(ctx: ValuesContext<T, PlatformSettings>): Valu
                     erlang_cookie: ctx.secret("rabbitmq-erlang-cookie"),
                 },
             },
-            ...imageRegistryAuth("rabbitmq", ctx.secret),
+            ...imageRegistryAuth("rabbitmq", ctx.secret, ctx.site.site.registry),
         },
-    };
+    });
 }

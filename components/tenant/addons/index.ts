@@ -15,6 +15,7 @@ import {
     NAMESPACE,
     storageClassManifest,
     type AddonContext,
+    UPSTREAM_ADDON_REGISTRY,
 } from "./manifests";
 import { cinderStorageClasses, keystoneAuthPolicy, keystoneAuthSync, MANILA_SECRET, manilaStorageClass, renderCloudConf } from "./render";
 
@@ -56,7 +57,7 @@ export class TenantAddons extends pulumi.ComponentResource {
         super("osk:tenant:Addons", name, {}, opts);
         const t = args.tenant;
         const child = { parent: this, provider: args.provider };
-        const ctx: AddonContext = { cluster: t.name, registry: t.addons.registry, version: cloudProviderVersion(t.kubernetesVersion), ha: args.ha ?? false };
+        const ctx: AddonContext = { cluster: t.name, registry: t.addons.registry ?? UPSTREAM_ADDON_REGISTRY, version: cloudProviderVersion(t.kubernetesVersion), ha: args.ha ?? false };
         const apply = (role: string, objs: Manifest[], dependsOn: pulumi.Resource[] = []) => objs.map((m) => applyManifest(`${name}-${role}`, m, { ...child, dependsOn }));
 
         const secretValue = pulumi.secret(args.applicationCredentialSecret);

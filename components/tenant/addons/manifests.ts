@@ -19,6 +19,9 @@ export const MANILA_DRIVER = "nfs.manila.csi.openstack.org";
 export const NFS_DRIVER = "nfs.csi.k8s.io";
 export const UNINITIALIZED_TAINT = "node.cloudprovider.kubernetes.io/uninitialized";
 
+/** Where the add-on images come from when neither the tenant nor the site names a mirror. */
+export const UPSTREAM_ADDON_REGISTRY = "registry.k8s.io";
+
 /** Sidecar images every CSI driver here uses, pinned. */
 export const SIDECARS = {
     provisioner: "sig-storage/csi-provisioner:v5.2.0",

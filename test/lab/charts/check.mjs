@@ -153,7 +153,9 @@ for (const chart of CHARTS) {
 function checkChart(chart, where, values, objs) {
     const find = (kind, name) => objs.find((o) => o.kind === kind && o.metadata?.name === name);
     const ofKind = (kind) => objs.filter((o) => o.kind === kind);
-    const image = `registry.invalid/osk-lab/${chart}:lab`;
+    // Pods name the images OSK gives in images.tags; without any, the lab's own placeholder.
+    const tags = Object.values(values.images?.tags ?? {});
+    const imageOk = (img) => (tags.length > 0 ? tags.includes(img) : img === `registry.invalid/osk-lab/${chart}:lab`);
     const release = RELEASE[chart] ?? chart;
 
     // every object: the lab labels, the release namespace (namespaced kinds), unique names
@@ -164,7 +166,7 @@ function checkChart(chart, where, values, objs) {
         seen.add(id);
         check(o.metadata?.labels?.["app.kubernetes.io/managed-by"] === "Helm" && o.metadata?.labels?.["osk.lab/chart"] === chart, where, `${id} lacks the lab labels`);
         if (!CLUSTER_SCOPED.has(o.kind)) check(o.metadata?.namespace === NS, where, `${id} namespace ${o.metadata?.namespace}`);
-        for (const c of o.spec?.template?.spec?.containers ?? []) check(c.image === image, where, `${id} image ${c.image}`);
+        for (const c of o.spec?.template?.spec?.containers ?? []) check(imageOk(c.image), where, `${id} image ${c.image}`);
     }
 
     // workloads: replicas, node selectors, PVC classes
@@ -219,7 +221,11 @@ function checkChart(chart, where, values, objs) {
 
     // hook Jobs: exactly the expected ones, with the exact hook annotations
     const jobs = svc ? (JOBS[chart] ?? STD_JOBS) : (JOBS[chart] ?? {});
-    check(ofKind("Job").length === Object.keys(jobs).length, where, `${ofKind("Job").length} Jobs, want ${Object.keys(jobs).length}`);
+    // The images Job names every images.tags entry once; the other Jobs are the hooks.
+    const imagesJob = find("Job", `${chart}-images`);
+    check(tags.length === 0 ? !imagesJob : imagesJob?.spec.template.spec.containers.map((c) => c.image).sort().join() === [...tags].sort().join(), where, `Job ${chart}-images does not name exactly the images.tags entries`);
+    const hookJobs = ofKind("Job").filter((j) => j.metadata.name !== `${chart}-images`);
+    check(hookJobs.length === Object.keys(jobs).length, where, `${hookJobs.length} hook Jobs, want ${Object.keys(jobs).length}`);
     for (const [suffix, weight] of Object.entries(jobs)) {
         const j = find("Job", `${chart}-${suffix}`);
         check(j, where, `Job ${chart}-${suffix} missing`);

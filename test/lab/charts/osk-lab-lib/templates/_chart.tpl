@@ -3,7 +3,7 @@ osk-lab-lib: a whole stand-in chart from its lab spec. dict: ctx (the chart's ro
   workloads  [workload] (see _workloads.tpl): each rendered, with its `services`, and the disruption budgets
   jobs       [job] (see _jobs.tpl): post-install/post-upgrade hook Jobs
 Always: the `<chart>-etc` Secret when there are credentials, the `<chart>-bin` ConfigMap when there are pods,
-and `extraObjects`.
+`extraObjects`, and the `<chart>-images` Job when the values give `images.tags`.
 */}}
 {{- define "osk-lab.chart" -}}
 {{- $ctx := .ctx -}}
@@ -30,5 +30,6 @@ and `extraObjects`.
 ---
 {{ include "osk-lab.binConfigMap" $ctx }}
 {{- end }}
+{{- include "osk-lab.imagesJob" $ctx }}
 {{ include "osk-lab.extraObjects" $ctx }}
 {{- end }}

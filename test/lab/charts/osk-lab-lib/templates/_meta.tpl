@@ -33,9 +33,51 @@ metadata:
   {{- end }}
 {{- end }}
 
-{{/* The one image of a chart's pods; pods never run in the lab (kwok), so the registry does not resolve. */}}
+{{/*
+The image of a workload or Job, from `images.tags` as the real charts take it (pods never run in the lab: kwok,
+so only the name matters). dict: ctx, name (object name), component. The first key that exists of: the name and
+the component with '-' as '_', the chart's name, `dep_check`; without `images.tags`,
+registry.invalid/osk-lab/<chart>:lab.
+*/}}
 {{- define "osk-lab.image" -}}
-registry.invalid/osk-lab/{{ .Chart.Name }}:lab
+{{- $tags := (.ctx.Values.images | default dict).tags | default dict -}}
+{{- $image := printf "registry.invalid/osk-lab/%s:lab" .ctx.Chart.Name -}}
+{{- range $key := list (.component | replace "-" "_") (.name | replace "-" "_") $.ctx.Chart.Name "dep_check" | reverse -}}
+{{- if hasKey $tags $key }}{{ $image = get $tags $key }}{{ end -}}
+{{- end -}}
+{{ $image }}
+{{- end }}
+
+{{/*
+One Job naming every image of `images.tags` (a container per key, in key order): it stands in for the Jobs and
+pods the real chart renders from the keys the lab spec does not model, so the lab's pods name every image the
+chart is given.
+*/}}
+{{- define "osk-lab.imagesJob" -}}
+{{- $tags := (.Values.images | default dict).tags | default dict -}}
+{{- if $tags }}
+---
+apiVersion: batch/v1
+kind: Job
+{{ include "osk-lab.metadata" (dict "ctx" . "name" (printf "%s-images" .Chart.Name) "component" "images") }}
+spec:
+  backoffLimit: 6
+  template:
+    metadata:
+      labels:
+        {{- include "osk-lab.labels" . | nindent 8 }}
+        {{- include "osk-lab.selector" (dict "ctx" . "component" "images") | nindent 8 }}
+    spec:
+      restartPolicy: OnFailure
+      nodeSelector:
+        {{- include "osk-lab.nodeSelector" (dict "ctx" . "path" "job") | nindent 8 }}
+      containers:
+        {{- range $key := keys $tags | sortAlpha }}
+        - name: {{ $key | replace "_" "-" | trunc 63 | trimSuffix "-" }}
+          image: {{ get $tags $key }}
+          command: ["osk-lab-standin"]
+        {{- end }}
+{{- end }}
 {{- end }}
 
 {{/*

@@ -35,7 +35,7 @@ spec:
   {{- end }}
   containers:
     - name: {{ $sel.component | replace "_" "-" | trunc 63 | trimSuffix "-" }}
-      image: {{ include "osk-lab.image" .ctx }}
+      image: {{ include "osk-lab.image" (dict "ctx" .ctx "name" $w.name "component" $sel.component) }}
       command: ["osk-lab-standin"]
       args: [{{ $w.name | quote }}]
       {{- if $w.port }}
