@@ -171,7 +171,8 @@ power_on() { # name
   ip link del "$veth" >/dev/null 2>&1 || true
   ip netns del "$netns" >/dev/null 2>&1 || true
   ip netns add "$netns"
-  ip link add "$veth" type veth peer name eth0 netns "$netns"
+  # A fixed MAC per address, as a machine's NIC keeps across reboots (neighbours' ARP entries stay right).
+  ip link add "$veth" type veth peer name eth0 address "$(printf '02:30:00:00:00:%02x' "${addr##*.}")" netns "$netns"
   ip link set "$veth" master "$BRIDGE" up
   ip -n "$netns" link set lo up
   ip -n "$netns" addr add "$addr/24" dev eth0
@@ -195,13 +196,14 @@ power_on() { # name
   echo "$p" >"$state/$name/pid"
   # Up when its sshd answers; the images are imported once per disk.
   for i in $(seq 200); do
-    if (exec 3<>"/dev/tcp/$addr/22") 2>/dev/null; then break; fi
+    if timeout 1 bash -c "exec 3<>/dev/tcp/$addr/22" 2>/dev/null; then break; fi
     alive "$p" || die "host $name died at boot: $(tail -n 5 "$state/$name/console")"
     sleep 0.1
   done
   if [ -f "$state/$name/disk/root/etc/systemd/system/.osk-fresh" ]; then
     for i in $(seq 100); do host_exec "$name" test -S /run/containerd/containerd.sock && break; sleep 0.1; done
-    for t in "$OSK_LAB_IMAGES"/*.tar; do host_exec "$name" ctr -n k8s.io images import "$t" >/dev/null; done
+    # On stdin: the image directory is not visible inside the host (its /root is its own).
+    for t in "$OSK_LAB_IMAGES"/*.tar; do host_exec "$name" ctr -n k8s.io images import - <"$t" >/dev/null; done
     rm -f "$state/$name/disk/root/etc/systemd/system/.osk-fresh"
   fi
 }

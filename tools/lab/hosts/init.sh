@@ -17,23 +17,25 @@ mount --rbind /sys/fs/cgroup "$disk/.cgroup-keep"
 mount -t sysfs sysfs /sys
 mount --move "$disk/.cgroup-keep" /sys/fs/cgroup
 
+# The host's disk is held at /run/osk-disk first: the lab's state directory may live under /tmp or /root,
+# which get the host's own copies below.
 mount -t tmpfs -o mode=0755 tmpfs /run
-mount -t tmpfs -o mode=1777 tmpfs /tmp
-mkdir -p /run/lock /run/sshd
+mkdir -p /run/lock /run/sshd /run/osk-disk
+mount --bind "$disk/root" /run/osk-disk
+disk=/run/osk-disk
 
 # Every directory a node writes, and the host's identity files, come from its own disk. The mount points exist
 # on the machine (hosts.sh creates the missing ones, empty); what is written under them stays on this disk.
 while read -r path; do
   [ -n "$path" ] || continue
-  mkdir -p "$disk/root$path"
-  mount --bind "$disk/root$path" "$path"
-done < <(grep -vx /root "$here/private-dirs")
+  mkdir -p "$disk$path"
+  mount --bind "$disk$path" "$path"
+done <"$here/private-dirs"
 for f in /etc/hosts /etc/hostname /etc/resolv.conf /etc/fstab; do
-  mount --bind "$disk/root$f" "$f"
+  mount --bind "$disk$f" "$f"
 done
 mount --bind "$here/systemctl" /usr/bin/systemctl
-# Last: the lab's state directory may itself live under the machine's /root.
-mount --bind "$disk/root/root" /root
+mount -t tmpfs -o mode=1777 tmpfs /tmp
 
 stopping=0
 shutdown() {
