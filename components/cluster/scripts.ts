@@ -175,12 +175,24 @@ echo "sha256:$hash"
 `.trimStart();
 }
 
-/** Another master or a worker: join once; a node that already has a kubelet.conf is done. */
+/** Marks a join under way on the host; removed when kubeadm join finished. */
+export const JOIN_STARTED = `${DIR}/join-started`;
+
+/**
+ * Another master or a worker: join once; a node that has a kubelet.conf and no unfinished join is done. A join
+ * whose run died midway (kubeadm writes kubelet.conf before a master's etcd member exists) is reset and redone.
+ */
 export function joinScript(): string {
     return `
 ${substituteScript(JOIN_TEMPLATE, `${DIR}/kubeadm-join.yaml`)}
+if [ -f ${JOIN_STARTED} ]; then
+  echo "an earlier join of this node did not finish: resetting it before joining again" >&2
+  kubeadm reset -f >&2
+fi
 if [ ! -f /etc/kubernetes/kubelet.conf ]; then
+  touch ${JOIN_STARTED}
   kubeadm join --config ${DIR}/kubeadm-join.yaml >&2
+  rm -f ${JOIN_STARTED}
 fi
 `.trimStart();
 }
@@ -209,7 +221,8 @@ export function resetScript(): string {
     return `
 if command -v kubeadm >/dev/null && [ -f /etc/kubernetes/kubelet.conf ]; then
   kubeadm reset -f >&2
-  rm -rf /etc/cni/net.d ${DIR}/kubeadm-*.yaml*
+  # The directory's contents, not the directory: it may be a mount point.
+  rm -rf /etc/cni/net.d/* ${DIR}/kubeadm-*.yaml* ${JOIN_STARTED}
 fi
 `.trimStart();
 }
