@@ -108,6 +108,54 @@ export function tryKubectl(args: string[], timeout = 5): { code: number; out: st
     return { code: res.status ?? -1, out: (res.stdout ?? "") + (res.stderr ?? "") };
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Failover {
+    /** Longest time without an answer from the API through the VIP, from the power loss on (ms). */
+    gapMs: number;
+    /** Per lease that master 1 held: time from the power loss until another master held it (ms). */
+    leaseMoveMs: Record<string, number>;
+    /** Lease holders before the power loss. */
+    holdersBefore: Record<string, string>;
+}
+
+/** Powers `master` off and measures what clients see: the VIP's answer gap over `watchSeconds`, and the lease moves. */
+export async function measureFailover(master: string, watchSeconds = 20): Promise<Failover> {
+    const leases = ["kube-scheduler", "kube-controller-manager"];
+    const holder = (lease: string) => tryKubectl(["-n", "kube-system", "get", "lease", lease, "-o", "jsonpath={.spec.holderIdentity}"]).out.trim();
+    const holdersBefore = Object.fromEntries(leases.map((l) => [l, holder(l)]));
+    const t0 = Date.now();
+    hosts("poweroff", master);
+    let lastOk = t0;
+    let gapMs = 0;
+    const pending = new Set(leases.filter((l) => holdersBefore[l].startsWith(`${master}_`)));
+    const leaseMoveMs: Record<string, number> = {};
+    while (Date.now() - t0 < watchSeconds * 1000 || (pending.size > 0 && Date.now() - t0 < 180000)) {
+        if (tryKubectl(["get", "--raw", "/readyz"], 2).code === 0) {
+            gapMs = Math.max(gapMs, Date.now() - lastOk);
+            lastOk = Date.now();
+            for (const l of [...pending]) {
+                const h = holder(l);
+                if (h && h !== holdersBefore[l] && !h.startsWith(`${master}_`)) {
+                    leaseMoveMs[l] = Date.now() - t0;
+                    pending.delete(l);
+                }
+            }
+        }
+        await sleep(200);
+    }
+    if (pending.size > 0) throw new Error(`leases never moved off ${master}: ${[...pending].join(", ")}`);
+    if (Date.now() - lastOk > 3000) throw new Error(`the API through the VIP stopped answering after ${master} lost power`);
+    return { gapMs, leaseMoveMs, holdersBefore };
+}
+
+/** Seconds per resource a pulumi run reported, e.g. { "cluster-join-lab-ha-m2 created": 23 }. */
+export function stepSeconds(output: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const m of output.matchAll(/(cluster-[a-z]+-[a-z0-9-]+) (created|deleted) \((\d+(?:\.\d+)?)s\)/g)) out[`${m[1]} ${m[2]}`] = Number(m[3]);
+    return out;
+}
+
 async function up(): Promise<void> {
     const t0 = Date.now();
     startHosts();
