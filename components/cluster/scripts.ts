@@ -78,7 +78,7 @@ ${bridgeCniConfig(cp, host).trimEnd()}
 OSK_EOF
 )
 # Written in place, not renamed into the directory: containerd 1.6 misses a file moved in.
-[ "$(cat ${file} 2>/dev/null)" = "$want" ] || printf '%s\n' "$want" > ${file}
+[ "$(cat ${file} 2>/dev/null)" = "$want" ] || printf '%s\\n' "$want" > ${file}
 ${others.map((h) => `ip route replace ${bridgePodRange(cp, h)} via ${h.address}`).join("\n")}
 `;
 }
@@ -95,12 +95,12 @@ export function prepareScript(cp: KubeadmConfig, host?: Host): string {
     return `
 export DEBIAN_FRONTEND=noninteractive
 swapoff -a
-if grep -Eq '^[^#].*\sswap\s' /etc/fstab; then sed -ri '/\sswap\s/s/^#?/#/' /etc/fstab; fi
-printf 'overlay\nbr_netfilter\n' > /etc/modules-load.d/osk.conf
+if grep -Eq '^[^#].*\\sswap\\s' /etc/fstab; then sed -ri '/\\sswap\\s/s/^#?/#/' /etc/fstab; fi
+printf 'overlay\\nbr_netfilter\\n' > /etc/modules-load.d/osk.conf
 # Built into some kernels: load only what is not there yet.
 grep -qw overlay /proc/filesystems || modprobe overlay
 [ -d /proc/sys/net/bridge ] || modprobe br_netfilter
-printf 'net.bridge.bridge-nf-call-iptables = 1\nnet.bridge.bridge-nf-call-ip6tables = 1\nnet.ipv4.ip_forward = 1\n' > /etc/sysctl.d/90-osk.conf
+printf 'net.bridge.bridge-nf-call-iptables = 1\\nnet.bridge.bridge-nf-call-ip6tables = 1\\nnet.ipv4.ip_forward = 1\\n' > /etc/sysctl.d/90-osk.conf
 # OSK's settings only: sysctl --system would re-apply every other file too.
 sysctl -q -p /etc/sysctl.d/90-osk.conf
 preinstalled=yes
@@ -126,13 +126,13 @@ fi
 # agree with the kubelet's cgroup driver (${cp.kubelet.cgroupDriver}).
 conf=/etc/containerd/config.toml
 if [ ! -f $conf ] || grep -qxF '${CONTAINERD_MARKER}' $conf; then
-  want=$(printf '%s\n' '${CONTAINERD_MARKER}'; containerd config default | sed -E 's/SystemdCgroup = (true|false)/SystemdCgroup = ${systemdCgroup}/')
+  want=$(printf '%s\\n' '${CONTAINERD_MARKER}'; containerd config default | sed -E 's/SystemdCgroup = (true|false)/SystemdCgroup = ${systemdCgroup}/')
   if [ "$(cat $conf 2>/dev/null)" != "$want" ]; then
     install -d /etc/containerd
-    printf '%s\n' "$want" > $conf
+    printf '%s\\n' "$want" > $conf
     systemctl restart containerd
   fi
-elif ! grep -Eq '^\s*SystemdCgroup = ${systemdCgroup}\s*$' $conf; then
+elif ! grep -Eq '^\\s*SystemdCgroup = ${systemdCgroup}\\s*$' $conf; then
   echo "$conf is the host's own and does not set SystemdCgroup = ${systemdCgroup}, which kubelet.cgroupDriver ${cp.kubelet.cgroupDriver} needs" >&2
   exit 1
 fi
@@ -145,7 +145,8 @@ export function loadBalancerScript(haproxy: string, keepalived: string): string 
     return `
 export DEBIAN_FRONTEND=noninteractive
 { command -v haproxy && command -v keepalived; } >/dev/null || { apt-get update -q && apt-get install -y -q haproxy keepalived; }
-old=$(cat /etc/haproxy/haproxy.cfg /etc/keepalived/keepalived.conf 2>/dev/null | sha256sum)
+# On a fresh host neither file exists yet (and under pipefail a failed cat would end the script).
+old=$( { cat /etc/haproxy/haproxy.cfg /etc/keepalived/keepalived.conf 2>/dev/null || true; } | sha256sum)
 ${writeFile("/etc/haproxy/haproxy.cfg", haproxy)}
 ${writeFile("/etc/keepalived/keepalived.conf", keepalived)}
 haproxy -c -f /etc/haproxy/haproxy.cfg >/dev/null
