@@ -3,7 +3,7 @@
 // API and on the hosts, whether it is what the stack says; then a master loses power, then two, then the masters
 // scale 3 -> 5 -> 3, a converge is killed during the joins and recovered, and destroy resets every host.
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import { X509Certificate } from "crypto";
 import { readFileSync, writeFileSync } from "fs";
 import { connect } from "tls";
@@ -47,6 +47,14 @@ async function until<T>(what: string, seconds: number, probe: () => T | undefine
         if (Date.now() > deadline) throw new Error(`${what}: not within ${seconds} s${last ? ` (${(last as Error).message.slice(0, 300)})` : ""}`);
         await sleep(500);
     }
+}
+
+/** A process and all its descendants (the engine's plugins run in process groups of their own). */
+function processTree(root: number): number[] {
+    const ps = spawnSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" }).stdout.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number));
+    const out = [root];
+    for (let i = 0; i < out.length; i++) for (const [pid, ppid] of ps) if (ppid === out[i]) out.push(pid);
+    return out;
 }
 
 const readyNodes = () => json(["get", "nodes"]).items.filter((n) => n.status.conditions.some((c: any) => c.type === "Ready" && c.status === "True")).map((n) => n.metadata.name).sort();
@@ -227,7 +235,7 @@ describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", fun
     it("recovers a converge SIGKILLed during a control-plane join: cancel, refresh, up, to the same cluster", async () => {
         editStack(ws, (cp) => cp.masters.push(masterEntry(4), masterEntry(5)));
         const uid = kubectl(["get", "namespace", "kube-system", "-o", "jsonpath={.metadata.uid}"]);
-        const child = spawn("pulumi", ["up", "--yes", "--non-interactive", "--skip-preview", "--stack", STACK], { cwd: ws.dir, env: ws.env, detached: true });
+        const child = spawn("pulumi", ["up", "--yes", "--non-interactive", "--skip-preview", "--stack", STACK], { cwd: ws.dir, env: ws.env });
         let text = "";
         let killed = false;
         child.stdout.on("data", (d: Buffer) => {
@@ -235,7 +243,15 @@ describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", fun
             if (!killed && /cluster-join-lab-ha-m4 creating/.test(text)) {
                 killed = true;
                 // A few seconds into kubeadm join, the whole engine process group dies.
-                setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 6000);
+                setTimeout(() => {
+                    for (const pid of processTree(child.pid!)) {
+                        try {
+                            process.kill(pid, "SIGKILL");
+                        } catch {
+                            // already gone
+                        }
+                    }
+                }, 6000);
             }
         });
         await new Promise((r) => child.on("close", r));
