@@ -105,7 +105,7 @@ disk_create() { # name address
   while read -r p; do [ -n "$p" ] && mkdir -p "$d$p"; done <"$here/private-dirs"
   cp -a /etc/default/. "$d/etc/default/"
   echo "$name" >"$d/etc/hostname"
-  { echo "127.0.0.1 localhost"; echo "$addr $name"; awk '{print $2, $1}' "$state/hosts" | grep -v " $name\$"; } >"$d/etc/hosts"
+  { echo "127.0.0.1 localhost"; echo "$addr $name"; awk 'NF >= 2 && $1 !~ /^#/ && $1 != n {print $2, $1}' n="$name" "$state/hosts"; } >"$d/etc/hosts"
   echo "nameserver 127.0.0.1" >"$d/etc/resolv.conf"
   echo "# lab host $name: no swap, no file systems of its own" >"$d/etc/fstab"
   ssh-keygen -q -t ed25519 -N '' -f "$d/etc/ssh/ssh_host_ed25519_key" -C "$name"
