@@ -7,7 +7,10 @@ import { spawn, spawnSync } from "child_process";
 import { X509Certificate } from "crypto";
 import { readFileSync, writeFileSync } from "fs";
 import { connect } from "tls";
-import { parseDocument } from "yaml";
+import { parse, parseAllDocuments, parseDocument } from "yaml";
+import { renderInit } from "../../components/cluster/kubeadm";
+import { validateConfig } from "../../stacks/config/validate";
+import { rawConfig } from "../helpers/stacks";
 import { recover } from "../../tools/engine/recover";
 import { policyArgs, pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { converge, down, haWorkspace, hostAddresses, hosts, kubectl, measureFailover, onHost, paths, STACK, stackFile, startHosts, tryKubectl, writeKubeconfig } from "../../tools/lab/hosts/ha";
@@ -145,6 +148,28 @@ describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", fun
         const key = /client-key-data: (\S+)/.exec(kubeconfig)![1];
         assert.ok(!pulumiSync(ws, ["stack", "export", "--stack", STACK]).stdout.includes(key), "the admin key in plaintext in state");
         assert.ok(!convergeLog.includes(key), "the admin key in the converge log");
+    });
+
+    it("runs the cluster configuration OSK rendered: kubeadm-config holds every field of the rendering, unchanged", () => {
+        const result = validateConfig(rawConfig(STACK));
+        assert.ok(result.ok && result.model.controlPlane.mode === "kubeadm");
+        const rendered = parseAllDocuments(renderInit(result.model.controlPlane, result.model.site)).map((d) => d.toJSON()).find((d) => d.kind === "ClusterConfiguration");
+        const running = parse(kubectl(["-n", "kube-system", "get", "configmap", "kubeadm-config", "-o", "jsonpath={.data.ClusterConfiguration}"])) as Record<string, unknown>;
+        const differences: string[] = [];
+        const added: string[] = [];
+        const walk = (want: unknown, got: unknown, path: string) => {
+            if (want && typeof want === "object" && !Array.isArray(want)) {
+                for (const [k, v] of Object.entries(want)) walk(v, (got as Record<string, unknown> | undefined)?.[k], `${path}.${k}`);
+            } else if (JSON.stringify(want) !== JSON.stringify(got)) differences.push(`${path}: rendered ${JSON.stringify(want)}, running ${JSON.stringify(got)}`);
+        };
+        walk(rendered, running, "ClusterConfiguration");
+        for (const k of Object.keys(running)) if (!(k in rendered)) added.push(k);
+        console.log(`      kubeadm-config against OSK's rendering: ${differences.length} differences; kubeadm's own defaults added: ${added.join(", ")}`);
+        assert.deepEqual(differences, []);
+        // The kubelet on a master runs the rendered KubeletConfiguration's driver and reservations.
+        const kubelet = parse(onHost("lab-ha-m2", "cat /var/lib/kubelet/config.yaml")) as Record<string, any>;
+        assert.equal(kubelet.cgroupDriver, "cgroupfs");
+        assert.deepEqual(kubelet.kubeReserved, { cpu: "500m", memory: "1Gi" });
     });
 
     it("has nothing left to do: the next preview shows no change, and refresh finds no drift", async () => {
