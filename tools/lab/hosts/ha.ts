@@ -69,7 +69,7 @@ export function startHosts(): number {
 /** The lab-ha Pulumi workspace: persistent, the lab's SSH key as the stack's secret, the cluster-layer program. */
 export function haWorkspace(): Workspace {
     const ws = createWorkspace(STACK, { sshPrivateKey: readFileSync(join(paths.hosts, "key"), "utf8") }, ROOT, paths.engine);
-    const project = readFileSync(join(ROOT, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, "main: tools/lab/hosts/program/");
+    const project = readFileSync(join(ROOT, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, "main: tools/lab/hosts/program/index.ts");
     writeFileSync(join(ws.dir, "Pulumi.yaml"), project);
     return ws;
 }
