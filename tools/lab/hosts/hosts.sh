@@ -17,7 +17,8 @@
 #
 # <hosts-file>: "<name> <address>" per line, addresses in 10.30.0.0/24 from 10.30.0.11 (10.30.0.10 is the VIP).
 # <statedir>: key, key.pub (the lab's SSH key, 0600), hosts, and per host <name>/disk, <name>/pid, <name>/console.
-# Root is required. Env: OSK_K8S_BIN (default from tools/k8s-tools.sh --env), OSK_LAB_IMAGES (default images.sh).
+# The hosts' kubelets set vm.overcommit_memory, kernel.panic and kernel.panic_on_oops on the machine (those are not
+# per namespace); `down` puts the values from before `up` back. Root is required. Env: OSK_K8S_BIN (default from tools/k8s-tools.sh --env), OSK_LAB_IMAGES (default images.sh).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -224,6 +225,11 @@ power_off() { # name: power loss. SIGKILL to the init ends the PID namespace; th
   cgroups_remove "$name"
 }
 
+# Kernel settings every kubelet sets on its machine (not per namespace): kept at `up`, put back at `down`.
+KUBELET_SYSCTLS="vm.overcommit_memory kernel.panic kernel.panic_on_oops"
+sysctls_save() { [ -f "$state/sysctl.saved" ] || for k in $KUBELET_SYSCTLS; do echo "$k=$(sysctl -n "$k")"; done >"$state/sysctl.saved"; }
+sysctls_restore() { [ ! -f "$state/sysctl.saved" ] || sysctl -q -p "$state/sysctl.saved"; }
+
 case $cmd in
   up)
     hostsfile=${1:?hosts-file}
@@ -237,6 +243,7 @@ case $cmd in
     while read -r p; do [ -n "$p" ] && mkdir -p "$p"; done <"$here/private-dirs"
     for f in /etc/hosts /etc/hostname /etc/resolv.conf /etc/fstab; do [ -e "$f" ] || touch "$f"; done
     bridge_up
+    sysctls_save
     t0=$SECONDS
     for n in $(names); do power_on "$n"; say "$n $(addr_of "$n") up (pid $(cat "$state/$n/pid"))"; done
     say "$(names | wc -l) hosts up in $((SECONDS - t0)) s"
@@ -246,6 +253,7 @@ case $cmd in
     [ -f "$state/hosts" ] || { say "no lab hosts in $state"; exit 0; }
     for n in $(names); do power_off "$n"; done
     ip link del "$BRIDGE" >/dev/null 2>&1 || true
+    sysctls_restore
     left=$(for n in $(names); do host_procs "$n"; done)
     [ -z "$left" ] || die "left running: $left"
     rm -rf -- "$state"
