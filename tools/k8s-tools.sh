@@ -60,7 +60,7 @@ bin_version() { # binary [dir]: its version output
   case $1 in
     kubeadm) "$b" version -o short ;;
     kubectl) "$b" version --client 2>/dev/null | sed -n 1p ;;
-    kube-*) "$b" --version ;;
+    kube-* | kubelet) "$b" --version ;;
     etcd) "$b" --version | sed -n 1p ;;
     etcdctl) "$b" version | sed -n 1p ;;
     kwok | kwokctl) "$b" --version ;;
