@@ -106,7 +106,9 @@ sysctl -q -p /etc/sysctl.d/90-osk.conf
 preinstalled=yes
 [ "$(kubeadm version -o short 2>/dev/null)" = "v${version}" ] || preinstalled=
 [ "$(kubelet --version 2>/dev/null)" = "Kubernetes v${version}" ] || preinstalled=
-kubectl version --client 2>/dev/null | grep -qx 'Client Version: v${version}' || preinstalled=
+# Read whole before grep: under pipefail, grep -q leaving early would fail the pipeline.
+kubectl_version=$(kubectl version --client 2>/dev/null || true)
+grep -qx 'Client Version: v${version}' <<<"$kubectl_version" || preinstalled=
 command -v containerd >/dev/null || preinstalled=
 if [ -n "$preinstalled" ]; then
   echo "kubeadm, kubelet and kubectl v${version} and containerd are installed: nothing to install" >&2
