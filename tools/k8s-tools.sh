@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes tools the test tier and the lab run: kubeadm, kube-apiserver, kube-controller-manager,
 # kube-scheduler, kubectl, etcd, etcdctl, kwok, kwokctl, helm, and k8s-keystone-auth (the lab runs the real webhook
-# against its real Keystone). Everything is compiled from Go modules
-# fetched through the Go module proxy (no prebuilt binaries), and cached outside the repository by version, so
-# a warm run only checks that the binaries are there and prints their versions.
+# against its real Keystone); on request also kubelet (the lab hosts of tools/lab/hosts run it). Everything is
+# compiled from Go modules fetched through the Go module proxy (no prebuilt binaries), and cached outside the
+# repository by version, so a warm run only checks that the binaries are there and prints their versions.
 #
 #   tools/k8s-tools.sh              build what is missing, then print the versions
 #   tools/k8s-tools.sh kubeadm      only kubeadm (all the test tier needs); also: kubernetes etcd kwok helm
-#                                   keystone-auth
+#                                   keystone-auth kubelet (kubelet is not in the default set)
 #   tools/k8s-tools.sh --env [...]  print the environment to eval (fails if a binary is missing)
 #   tools/k8s-tools.sh --latest     show the newest versions the proxy serves whole (to bump the pins below)
 #
@@ -36,12 +36,13 @@ kube_bins=(kubeadm kube-apiserver kube-controller-manager kube-scheduler kubectl
 piece_bins() {
   case $1 in
     kubeadm) echo kubeadm ;;
+    kubelet) echo kubelet ;;
     kubernetes) echo "${kube_bins[*]}" ;;
     etcd) echo etcd etcdctl ;;
     kwok) echo kwok kwokctl ;;
     helm) echo helm ;;
     keystone-auth) echo k8s-keystone-auth ;;
-    *) die "unknown piece '$1' (known: kubeadm kubernetes etcd kwok helm keystone-auth)" ;;
+    *) die "unknown piece '$1' (known: kubeadm kubernetes etcd kwok helm keystone-auth kubelet)" ;;
   esac
 }
 bin_source() { # binary -> the module@version it must come from
@@ -59,7 +60,7 @@ bin_version() { # binary [dir]: its version output
   case $1 in
     kubeadm) "$b" version -o short ;;
     kubectl) "$b" version --client 2>/dev/null | sed -n 1p ;;
-    kube-*) "$b" --version ;;
+    kube-* | kubelet) "$b" --version ;;
     etcd) "$b" --version | sed -n 1p ;;
     etcdctl) "$b" version | sed -n 1p ;;
     kwok | kwokctl) "$b" --version ;;

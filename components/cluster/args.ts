@@ -10,7 +10,12 @@ export const hostSchema = z.strictObject({
     address: ipAddress,
 });
 
-export const CNI_PLUGINS = ["calico", "flannel"] as const;
+/** `bridge`: no manifest; every node gets a bridge network over its own slice of the pod network, from the CNI
+ * plugins its machine image carries (containernetworking-plugins), with routes to the other nodes' slices: for
+ * nodes on one L2 segment that need no overlay. */
+export const CNI_PLUGINS = ["calico", "flannel", "bridge"] as const;
+/** kubeadm preflight check names as `--ignore-preflight-errors` takes them, e.g. `HTTPProxyCIDR`. */
+const PREFLIGHT_CHECK = /^[A-Za-z][A-Za-z0-9-]*$/;
 
 const endpoint = z.discriminatedUnion("type", [
     z.strictObject({
@@ -78,12 +83,34 @@ export const kubeadmSchema = z.strictObject({
             systemReserved: z.strictObject({ cpu: quantity, memory: quantity }).default({ cpu: "500m", memory: "1Gi" }),
             evictionHard: z.partialRecord(z.enum(["memory.available", "nodefs.available", "imagefs.available", "nodefs.inodesFree"]), evictionSignal)
                 .default({ "memory.available": "500Mi", "nodefs.available": "10%" }),
+            /** How the kubelet and containerd manage cgroups: `systemd` where systemd is PID 1, `cgroupfs` where the
+             * host has no systemd (containers, minimal images). @default "systemd" */
+            cgroupDriver: z.enum(["systemd", "cgroupfs"]).default("systemd"),
         })
         .default({
             kubeReserved: { cpu: "500m", memory: "1Gi" },
             systemReserved: { cpu: "500m", memory: "1Gi" },
             evictionHard: { "memory.available": "500Mi", "nodefs.available": "10%" },
+            cgroupDriver: "systemd",
         }),
+    /** kubeadm preflight checks whose failure init and join accept, by name (e.g. `HTTPProxyCIDR`). Each one hides
+     * a problem kubeadm would otherwise stop for; `all` is refused. @default [] */
+    ignorePreflightErrors: z
+        .array(
+            z.string().regex(PREFLIGHT_CHECK, "must be a kubeadm preflight check name such as HTTPProxyCIDR").refine((c) => c.toLowerCase() !== "all", {
+                error: "\"all\" would hide every preflight failure; name the checks one by one",
+            }),
+        )
+        .default([]),
+    /** kubeadm's cluster add-ons. Off where the site brings its own (a CNI replacing kube-proxy, its own DNS). */
+    addons: z
+        .strictObject({
+            /** Deploy kube-proxy. @default true */
+            kubeProxy: z.boolean().default(true),
+            /** Deploy CoreDNS. @default true */
+            coreDns: z.boolean().default(true),
+        })
+        .default({ kubeProxy: true, coreDns: true }),
     /** Extra `--flag=value` arguments for every apiserver. @default {} */
     apiServerExtraArgs: z.record(z.string().regex(/^[a-z0-9-]+$/, "must be a flag name without dashes, e.g. audit-log-path"), z.string()).default({}),
     masters: z.array(hostSchema).min(1, "needs at least one master"),

@@ -65,7 +65,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         const joinSecrets = { OSK_BOOTSTRAP_TOKEN: token.value, OSK_CERTIFICATE_KEY: certKey.value };
 
         const hosts = [...cp.masters, ...cp.workers];
-        const prepared = new Map(hosts.map((h) => [h.name, step("prepare", h, { create: scripts.prepareScript(cp, site.registry) }, [])]));
+        const prepared = new Map(hosts.map((h) => [h.name, step("prepare", h, { create: scripts.prepareScript(cp, h, site.registry) }, [])]));
 
         const [first, ...others] = cp.masters;
         const lb =

@@ -49,11 +49,12 @@ function args(record: Record<string, string>): { name: string; value: string }[]
         .map(([name, value]) => ({ name, value }));
 }
 
-function nodeRegistration(host: Host, extraKubeletArgs: Record<string, string>) {
+function nodeRegistration(cp: KubeadmConfig, host: Host, extraKubeletArgs: Record<string, string>) {
     return {
         name: host.name,
         criSocket: CRI_SOCKET,
         kubeletExtraArgs: args({ "node-ip": host.address, ...extraKubeletArgs }),
+        ...(cp.ignorePreflightErrors.length > 0 ? { ignorePreflightErrors: [...cp.ignorePreflightErrors] } : {}),
     };
 }
 
@@ -94,6 +95,9 @@ export function clusterConfiguration(cp: KubeadmConfig, site: Site, opts: Render
         scheduler: { extraArgs: args({ "leader-elect": "true", "bind-address": "0.0.0.0" }) },
         // Stacked etcd: every master runs a member; joins with --control-plane add one each.
         etcd: { local: { dataDir: "/var/lib/etcd" } },
+        // Kept in the cluster's kubeadm-config, so joins and upgrades leave a disabled add-on alone too.
+        ...(cp.addons.kubeProxy ? {} : { proxy: { disabled: true } }),
+        ...(cp.addons.coreDns ? {} : { dns: { disabled: true } }),
     };
 }
 
@@ -101,7 +105,7 @@ export function kubeletConfiguration(cp: KubeadmConfig) {
     return {
         apiVersion: "kubelet.config.k8s.io/v1beta1",
         kind: "KubeletConfiguration",
-        cgroupDriver: "systemd",
+        cgroupDriver: cp.kubelet.cgroupDriver,
         kubeReserved: { ...cp.kubelet.kubeReserved },
         systemReserved: { ...cp.kubelet.systemReserved },
         evictionHard: { ...cp.kubelet.evictionHard },
@@ -124,7 +128,7 @@ export function renderInit(cp: KubeadmConfig, site: Site, opts: RenderOptions = 
         ],
         certificateKey: PLACEHOLDER.certificateKey,
         localAPIEndpoint: { advertiseAddress: first.address, bindPort: APISERVER_PORT },
-        nodeRegistration: nodeRegistration(first, opts.kubeletArgs ?? {}),
+        nodeRegistration: nodeRegistration(cp, first, opts.kubeletArgs ?? {}),
     };
     return documents([init, clusterConfiguration(cp, site, opts), kubeletConfiguration(cp)]);
 }
@@ -141,7 +145,7 @@ export function renderJoin(cp: KubeadmConfig, host: Host, role: "master" | "work
                 caCertHashes: [PLACEHOLDER.caCertHash],
             },
         },
-        nodeRegistration: nodeRegistration(host, opts.kubeletArgs ?? {}),
+        nodeRegistration: nodeRegistration(cp, host, opts.kubeletArgs ?? {}),
     };
     if (role === "master") {
         join.controlPlane = {

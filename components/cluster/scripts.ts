@@ -2,12 +2,15 @@
 // instead of failing on what is already done. Secrets arrive as environment variables, never in the text.
 import type { Host, KubeadmConfig } from "./args";
 import { writeFileScript as writeFile } from "../remote/files";
+import { addressAt, parseAddress, parseNetwork } from "../net/cidr";
 import { PLACEHOLDER } from "./kubeadm";
 import type { Registry } from "../core/registry";
 import { kubeadmImages, rewriteManifestImages, sandboxImageScript } from "./images";
 
 const DIR = "/etc/osk";
 const ADMIN = "--kubeconfig /etc/kubernetes/admin.conf";
+/** First line of a containerd configuration OSK wrote (and may rewrite). */
+export const CONTAINERD_MARKER = "# managed by OSK (osk:controlPlane): rewritten when the cgroup driver changes";
 
 /** Where the rendered kubeadm configuration lands on the host (as a step input, so diffs and policies see it). */
 export const INIT_TEMPLATE = `${DIR}/kubeadm-init.yaml.template`;
@@ -30,21 +33,89 @@ export function kubernetesRepository(cp: KubeadmConfig): string {
     return cp.packages.kubernetesRepository ?? `https://pkgs.k8s.io/core:/stable:/v${minor}/deb/`;
 }
 
-/** Host preparation: kernel settings, containerd, and kubelet/kubeadm/kubectl pinned to the version. */
-export function prepareScript(cp: KubeadmConfig, registry?: Registry): string {
+/** The node's slice of the pod network for the `bridge` CNI: fixed by the node's address, so it survives changes
+ * to the inventory (slice n for the n-th address of the node network; /24 slices for IPv4, /64 for IPv6). */
+export function bridgePodRange(cp: KubeadmConfig, host: Host): string {
+    const pods = parseNetwork(cp.network.pods);
+    const nodes = parseNetwork(cp.network.nodes);
+    const slicePrefix = pods.family === "ipv4" ? 24 : 64;
+    const width = BigInt((pods.family === "ipv4" ? 32 : 128) - slicePrefix);
+    const index = parseAddress(host.address).value - nodes.first;
+    const slices = pods.prefix <= slicePrefix ? 1n << BigInt(slicePrefix - pods.prefix) : 0n;
+    if (index < 0n || index >= slices) {
+        throw new Error(`the bridge CNI gives node ${host.name} (${host.address}) slice ${index} of ${cp.network.pods}, which has ${slices} /${slicePrefix} slices: use a larger pod network`);
+    }
+    return `${addressAt(pods, index << width)}/${slicePrefix}`;
+}
+
+/** The `bridge` CNI configuration of one node (the plugins come from the host's containernetworking-plugins). */
+export function bridgeCniConfig(cp: KubeadmConfig, host: Host): string {
+    const subnet = bridgePodRange(cp, host);
+    const config = {
+        cniVersion: "0.4.0",
+        name: "osk-bridge",
+        plugins: [
+            {
+                type: "bridge",
+                bridge: "osk-pods0",
+                isGateway: true,
+                ipMasq: true,
+                hairpinMode: true,
+                ipam: { type: "host-local", ranges: [[{ subnet }]], routes: [{ dst: subnet.includes(":") ? "::/0" : "0.0.0.0/0" }] },
+            },
+            { type: "portmap", capabilities: { portMappings: true } },
+        ],
+    };
+    return JSON.stringify(config, null, 2) + "\n";
+}
+
+function bridgeCniScript(cp: KubeadmConfig, host: Host): string {
+    const others = [...cp.masters, ...cp.workers].filter((h) => h.name !== host.name);
+    const file = "/etc/cni/net.d/10-osk-bridge.conflist";
+    return `
+# The bridge CNI: this node's pod slice, and a route to every other node's slice through that node.
+install -d /etc/cni/net.d
+want=$(cat <<'OSK_EOF'
+${bridgeCniConfig(cp, host).trimEnd()}
+OSK_EOF
+)
+# Written in place, not renamed into the directory: containerd 1.6 misses a file moved in.
+[ "$(cat ${file} 2>/dev/null)" = "$want" ] || printf '%s\\n' "$want" > ${file}
+${others.map((h) => `ip route replace ${bridgePodRange(cp, h)} via ${h.address}`).join("\n")}
+`;
+}
+
+/**
+ * Host preparation: kernel settings, containerd with the configured cgroup driver, and kubelet/kubeadm/kubectl
+ * pinned to the version. A host that already runs them at that version (a pre-built machine image) installs
+ * nothing, so it needs no package repository.
+ */
+export function prepareScript(cp: KubeadmConfig, host?: Host, registry?: Registry): string {
     const version = cp.kubernetesVersion.replace(/^v/, "");
     const repo = kubernetesRepository(cp);
+    const systemdCgroup = cp.kubelet.cgroupDriver === "systemd" ? "true" : "false";
     return `
 export DEBIAN_FRONTEND=noninteractive
-command -v apt-get >/dev/null || { echo "only Debian/Ubuntu hosts are supported (apt-get not found)" >&2; exit 1; }
 swapoff -a
-sed -ri '/\\sswap\\s/s/^#?/#/' /etc/fstab
+if grep -Eq '^[^#].*\\sswap\\s' /etc/fstab; then sed -ri '/\\sswap\\s/s/^#?/#/' /etc/fstab; fi
 printf 'overlay\\nbr_netfilter\\n' > /etc/modules-load.d/osk.conf
-modprobe overlay; modprobe br_netfilter
+# Built into some kernels: load only what is not there yet.
+grep -qw overlay /proc/filesystems || modprobe overlay
+[ -d /proc/sys/net/bridge ] || modprobe br_netfilter
 printf 'net.bridge.bridge-nf-call-iptables = 1\\nnet.bridge.bridge-nf-call-ip6tables = 1\\nnet.ipv4.ip_forward = 1\\n' > /etc/sysctl.d/90-osk.conf
-sysctl --system >/dev/null
-installed=$(dpkg-query -W -f='\${Version}' kubeadm 2>/dev/null || true)
-if [ "\${installed%%-*}" != "${version}" ]; then
+# OSK's settings only: sysctl --system would re-apply every other file too.
+sysctl -q -p /etc/sysctl.d/90-osk.conf
+preinstalled=yes
+[ "$(kubeadm version -o short 2>/dev/null)" = "v${version}" ] || preinstalled=
+[ "$(kubelet --version 2>/dev/null)" = "Kubernetes v${version}" ] || preinstalled=
+# Read whole before grep: under pipefail, grep -q leaving early would fail the pipeline.
+kubectl_version=$(kubectl version --client 2>/dev/null || true)
+grep -qx 'Client Version: v${version}' <<<"$kubectl_version" || preinstalled=
+command -v containerd >/dev/null || preinstalled=
+if [ -n "$preinstalled" ]; then
+  echo "kubeadm, kubelet and kubectl v${version} and containerd are installed: nothing to install" >&2
+else
+  command -v apt-get >/dev/null || { echo "kubeadm, kubelet and kubectl v${version} and containerd are not all installed, and only Debian/Ubuntu hosts can install them (apt-get not found)" >&2; exit 1; }
   apt-get update -q
   apt-get install -y -q apt-transport-https ca-certificates curl gpg containerd
   install -d -m 0755 /etc/apt/keyrings
@@ -55,22 +126,32 @@ if [ "\${installed%%-*}" != "${version}" ]; then
   apt-get install -y -q --allow-downgrades kubelet=${version}-* kubeadm=${version}-* kubectl=${version}-*
   apt-mark hold kubelet kubeadm kubectl >/dev/null
 fi
-if ! grep -q 'SystemdCgroup = true' /etc/containerd/config.toml 2>/dev/null; then
-  install -d /etc/containerd
-  containerd config default | sed 's/SystemdCgroup = false/SystemdCgroup = true/' > /etc/containerd/config.toml
-  systemctl restart containerd
+# containerd's configuration is OSK's when absent or written by OSK; a machine image's own is kept, and must
+# agree with the kubelet's cgroup driver (${cp.kubelet.cgroupDriver}).
+conf=/etc/containerd/config.toml
+if [ ! -f $conf ] || grep -qxF '${CONTAINERD_MARKER}' $conf; then
+  want=$(printf '%s\\n' '${CONTAINERD_MARKER}'; containerd config default | sed -E 's/SystemdCgroup = (true|false)/SystemdCgroup = ${systemdCgroup}/')
+  if [ "$(cat $conf 2>/dev/null)" != "$want" ]; then
+    install -d /etc/containerd
+    printf '%s\\n' "$want" > $conf
+    systemctl restart containerd
+  fi
+elif ! grep -Eq '^\\s*SystemdCgroup = ${systemdCgroup}\\s*$' $conf; then
+  echo "$conf is the host's own and does not set SystemdCgroup = ${systemdCgroup}, which kubelet.cgroupDriver ${cp.kubelet.cgroupDriver} needs" >&2
+  exit 1
 fi
 ${registry ? `grep -q '${kubeadmImages(cp, registry).find((i) => i.source.includes("/pause:"))!.pulled}' /etc/containerd/config.toml || { ${sandboxImageScript(cp, registry).trim()}; systemctl restart containerd; }
 ` : ""}systemctl enable --now containerd kubelet >/dev/null 2>&1 || true
-`.trimStart();
+${cp.cni.plugin === "bridge" && host ? bridgeCniScript(cp, host) : ""}`.trimStart();
 }
 
 /** HAProxy and keepalived for the VIP, (re)started only when their configuration changed. */
 export function loadBalancerScript(haproxy: string, keepalived: string): string {
     return `
 export DEBIAN_FRONTEND=noninteractive
-dpkg -s haproxy keepalived >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q haproxy keepalived; }
-old=$(cat /etc/haproxy/haproxy.cfg /etc/keepalived/keepalived.conf 2>/dev/null | sha256sum)
+{ command -v haproxy && command -v keepalived; } >/dev/null || { apt-get update -q && apt-get install -y -q haproxy keepalived; }
+# On a fresh host neither file exists yet (and under pipefail a failed cat would end the script).
+old=$( { cat /etc/haproxy/haproxy.cfg /etc/keepalived/keepalived.conf 2>/dev/null || true; } | sha256sum)
 ${writeFile("/etc/haproxy/haproxy.cfg", haproxy)}
 ${writeFile("/etc/keepalived/keepalived.conf", keepalived)}
 haproxy -c -f /etc/haproxy/haproxy.cfg >/dev/null
@@ -100,12 +181,24 @@ echo "sha256:$hash"
 `.trimStart();
 }
 
-/** Another master or a worker: join once; a node that already has a kubelet.conf is done. */
+/** Marks a join under way on the host; removed when kubeadm join finished. */
+export const JOIN_STARTED = `${DIR}/join-started`;
+
+/**
+ * Another master or a worker: join once; a node that has a kubelet.conf and no unfinished join is done. A join
+ * whose run died midway (kubeadm writes kubelet.conf before a master's etcd member exists) is reset and redone.
+ */
 export function joinScript(): string {
     return `
 ${substituteScript(JOIN_TEMPLATE, `${DIR}/kubeadm-join.yaml`)}
+if [ -f ${JOIN_STARTED} ]; then
+  echo "an earlier join of this node did not finish: resetting it before joining again" >&2
+  kubeadm reset -f >&2
+fi
 if [ ! -f /etc/kubernetes/kubelet.conf ]; then
+  touch ${JOIN_STARTED}
   kubeadm join --config ${DIR}/kubeadm-join.yaml >&2
+  rm -f ${JOIN_STARTED}
 fi
 `.trimStart();
 }
@@ -134,7 +227,8 @@ export function resetScript(): string {
     return `
 if command -v kubeadm >/dev/null && [ -f /etc/kubernetes/kubelet.conf ]; then
   kubeadm reset -f >&2
-  rm -rf /etc/cni/net.d ${DIR}/kubeadm-*.yaml*
+  # The directory's contents, not the directory: it may be a mount point.
+  rm -rf /etc/cni/net.d/* ${DIR}/kubeadm-*.yaml* ${JOIN_STARTED}
 fi
 `.trimStart();
 }
@@ -142,12 +236,15 @@ fi
 /** The CNI manifest for the configured plugin and version. */
 export function cniManifestUrl(cp: KubeadmConfig): string {
     if (cp.cni.manifestUrl) return cp.cni.manifestUrl;
+    if (cp.cni.plugin === "bridge") throw new Error("the bridge CNI has no manifest");
     return cp.cni.plugin === "calico"
         ? `https://raw.githubusercontent.com/projectcalico/calico/${cp.cni.version}/manifests/calico.yaml`
         : `https://github.com/flannel-io/flannel/releases/download/${cp.cni.version}/kube-flannel.yml`;
 }
 
 export function cniScript(cp: KubeadmConfig, registry?: Registry): string {
+    // The bridge CNI has no manifest: host preparation configured every node.
+    if (cp.cni.plugin === "bridge") return "true\n";
     return `
 curl -fsSL ${cniManifestUrl(cp)} -o ${DIR}/cni.yaml
 ${registry ? rewriteManifestImages(`${DIR}/cni.yaml`, registry) : ""}kubectl ${ADMIN} apply --server-side --force-conflicts -f ${DIR}/cni.yaml >&2

@@ -66,6 +66,21 @@ describe("kubeadm validates OSK's rendered configuration", () => {
         assert.equal(res.status, 0, res.out);
     });
 
+    it("accepts the site options: cgroupfs, preflight checks to ignore, kube-proxy and CoreDNS off", () => {
+        const { cp, m } = withMasters(3);
+        const c = { ...cp, kubelet: { ...cp.kubelet, cgroupDriver: "cgroupfs" as const }, ignorePreflightErrors: ["HTTPProxyCIDR"], addons: { kubeProxy: false, coreDns: false } };
+        for (const [name, text] of [["options-init", renderInit(c, m.site)], ["options-join", renderJoin(c, c.masters[1], "master")], ["options-worker", renderJoin(c, c.workers[0], "worker")]]) {
+            const res = validate(name, text);
+            assert.equal(res.status, 0, `${name}: ${res.out}`);
+        }
+        // kubeadm itself reads the add-ons as off: its image list for this configuration has neither.
+        const file = join(dir, "options-init.yaml");
+        const images = spawnSync(kubeadm, ["config", "images", "list", "--config", file], { encoding: "utf8" });
+        assert.equal(images.status, 0, images.stderr);
+        assert.doesNotMatch(images.stdout, /kube-proxy|coredns/);
+        assert.match(images.stdout, /kube-apiserver/);
+    });
+
     it("rejects a broken configuration, so the checks above can fail", () => {
         const { cp, m } = withMasters(3);
         const res = validate("broken", renderInit({ ...cp, network: { ...cp.network, pods: "10.244.0.0/99" } }, m.site));

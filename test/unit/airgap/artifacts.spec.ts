@@ -169,7 +169,7 @@ describe("control plane and tenant add-ons from the mirror", () => {
     it("kubeadm pulls from the mirror, containerd's sandbox image follows, the CNI manifest is rewritten and checked", () => {
         assert.equal(clusterConfiguration(cp, m.site).imageRepository, "mirror.example.net:5000/site/osk");
         assert.equal("imageRepository" in clusterConfiguration(cp, model("prod", (v) => delete v.site.registry).site), false);
-        assert.match(prepareScript(cp, MIRROR), /sandbox_image.*mirror\.example\.net:5000\/site\/osk\/pause:3\.10/);
+        assert.match(prepareScript(cp, undefined, MIRROR), /sandbox_image.*mirror\.example\.net:5000\/site\/osk\/pause:3\.10/);
         const cni = cniScript(cp, MIRROR);
         assert.match(cni, /sed -E -i .*mirror\.example\.net:5000\/site\/osk\//);
         assert.match(cni, /are not on the mirror/);
