@@ -595,9 +595,17 @@ cmd_start() {
   say "MariaDB up: $(since "$t") s"
   write_configs
 
-  # Keystone and every schema at once: the migrations are independent of each other and of Keystone.
+  # Keystone and every schema at once: the migrations are independent of each other and of Keystone. A state dir
+  # whose schemas were made by these very package versions skips them (a restart).
   t=$(now)
-  parallel start_keystone sync_placement sync_glance sync_nova sync_neutron sync_octavia sync_cinder
+  local stamp
+  stamp=$(dpkg-query -W -f='${Package}=${Version} ' python3-placement python3-glance python3-nova python3-neutron python3-octavia python3-cinder)
+  if [ -s "$SD/schemas" ] && [ "$(<"$SD/schemas")" = "$stamp" ]; then
+    start_keystone
+  else
+    parallel start_keystone sync_placement sync_glance sync_nova sync_neutron sync_octavia sync_cinder
+    printf '%s\n' "$stamp" >"$SD/schemas"
+  fi
   say "Keystone and database schemas: $(since "$t") s"
   wait_for rabbitmq 120 rabbit_ready
 
