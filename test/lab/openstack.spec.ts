@@ -4,6 +4,7 @@
 // of objects a tenant cluster consists of (from the product's own address plan, security rules and load balancer
 // plan), checks what the APIs hold, and takes it all down again to an empty project.
 import { strict as assert } from "assert";
+import { spawn, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import { readdirSync, readFileSync, rmSync, statSync } from "fs";
 import { join } from "path";
@@ -11,7 +12,46 @@ import { tenantAddressPlan } from "../../components/tenant/addresses";
 import { cloudInit, loadBalancerPlan, securityGroupRules, SECURITY_GROUPS } from "../../components/tenant/infrastructure/plan";
 import { LAB } from "../../tools/lab/lab";
 import { openstackAdmin, openstackPids, openstackRssMb, openstackSecrets, OPENSTACK_KEYSTONE_URL, stackFixtures, startOpenStack, stopOpenStack, tenantOf, TENANT_STACK_FILE, type StartFigures } from "../../tools/lab/openstack/openstack";
+import { recoverImporting } from "../../tools/engine/recover";
+import { pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
+import { perKindSeconds, providerPlugin, tenantWorkspace } from "../../tools/lab/openstack/tenant";
+import { tenantSchema, type TenantClusterConfig } from "../../stacks/config/schema";
+import { parse as parseYaml } from "yaml";
+import { findPending } from "./openstack/adopt";
 import { Cloud, leftovers, NOVA_2_64, projectInventory } from "./openstack/cloud";
+import { assertMatchesPlan, tenantView } from "./openstack/tenant-checks";
+
+/** Starts `pulumi up` and SIGKILLs its whole process tree once a resource of `type` is being created. */
+async function killWhenCreating(ws: Workspace, type: string): Promise<string> {
+    const child = spawn("pulumi", ["up", "--yes", "--non-interactive", "--skip-preview", "--stack", ws.stack], { cwd: ws.dir, env: ws.env });
+    let out = "";
+    let killed = "";
+    child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const line = out.split("\n").find((l) => l.includes(type) && /creating/.test(l));
+        if (line && !killed) {
+            killed = line.trim();
+            for (const pid of processTree(child.pid!)) {
+                try {
+                    process.kill(pid, "SIGKILL");
+                } catch {
+                    // already gone
+                }
+            }
+        }
+    });
+    await new Promise((r) => child.on("close", r));
+    if (!killed) throw new Error(`the up finished before it could be killed:\n${out.slice(-3000)}`);
+    return killed;
+}
+
+/** A process and all its descendants. */
+function processTree(root: number): number[] {
+    const ps = spawnSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" }).stdout.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number));
+    const out = [root];
+    for (let i = 0; i < out.length; i++) for (const [pid, ppid] of ps) if (ppid === out[i]) out.push(pid);
+    return out;
+}
 
 const DIR = join(LAB, "openstack");
 const say = (m: string) => console.log(`      ${m}`);
@@ -254,5 +294,146 @@ describe("the lab's OpenStack (real Keystone, Nova, Neutron, Octavia, Cinder, Gl
             for (const { f, text } of texts) assert.ok(!text.includes(s), `a secret in ${f}`);
             assert.ok(!cmdlines.some((c) => c.includes(s)), "a secret on a command line");
         }
+    });
+
+    describe("the tenant infrastructure, converged by the real engine and OpenStack provider as the tenant's application credential", function () {
+        let ws: Workspace;
+        let t: TenantClusterConfig;
+        let externalId: string;
+        let projectId = "";
+        const engine = (args: string[]) => pulumiRun(ws, [...args, "--non-interactive", "--stack", ws.stack]);
+        const up = async () => {
+            const out = await engine(["up", "--yes", "--skip-preview"]);
+            assert.equal(out.code, 0, out.stdout.slice(-6000) + out.stderr.slice(-2000));
+            return out;
+        };
+        const outputs = () => JSON.parse(pulumiSync(ws, ["stack", "output", "--json", "--show-secrets", "--stack", ws.stack]).stdout) as Record<string, any>;
+        /** The steps a preview plans, as "op type name" (same-steps left out). */
+        const planned = async () => {
+            const out = await engine(["preview", "--json"]);
+            assert.equal(out.code, 0, out.stdout.slice(-4000) + out.stderr.slice(-2000));
+            const steps = (JSON.parse(out.stdout) as { steps?: { op: string; urn: string }[] }).steps ?? [];
+            return steps.filter((x) => x.op !== "same").map((x) => `${x.op} ${x.urn.split("::").slice(-2).join(" ")}`).sort();
+        };
+        const setTenant = (path: string, value: string) => {
+            const out = pulumiSync(ws, ["config", "set", "--path", `osk:tenant.${path}`, value, "--stack", ws.stack]);
+            assert.equal(out.code, 0, out.stderr);
+            t = tenantSchema.parse(JSON.parse(pulumiSync(ws, ["config", "get", "osk:tenant", "--stack", ws.stack]).stdout)) as TenantClusterConfig;
+        };
+        const check = async () => assertMatchesPlan(await tenantView(admin, projectId, t), t, externalId);
+
+        before(async function () {
+            if (!providerPlugin()) {
+                // Nothing to run these against: the engine would refuse every openstack resource.
+                console.log("      SKIPPED: no pulumi-resource-openstack plugin in the engine's PULUMI_HOME (tools/toolchain.sh installs it)");
+                this.skip();
+            }
+            ws = tenantWorkspace(join(LAB, "tenant-engine"), openstackAdmin(DIR).password);
+            t = tenantOf(TENANT_STACK_FILE);
+            externalId = (await admin.get("network", `/networks?name=${t.network.externalNetwork}`)).networks[0].id;
+        });
+
+        it("converges: every object exists with the properties the stack declares (asked of Neutron, Nova and Octavia)", async () => {
+            const out = await up();
+            say(`converge ${(out.ms / 1000).toFixed(1)} s; longest create per kind: ${perKindSeconds(out.stdout).map(([k, v]) => `${k.split(":").pop()} ${v} s`).join(", ")}`);
+            projectId = outputs().projectId;
+            await check();
+        });
+
+        it("plans nothing after the converge: preview --expect-no-changes and refresh find no drift", async () => {
+            const preview = await engine(["preview", "--expect-no-changes"]);
+            assert.equal(preview.code, 0, preview.stdout.slice(-4000));
+            const refresh = await engine(["refresh", "--yes", "--expect-no-changes"]);
+            assert.equal(refresh.code, 0, refresh.stdout.slice(-4000));
+        });
+
+        it("hands the other teams a clouds.yaml, the API address and the network ids that work against the lab's Keystone", async () => {
+            const o = outputs();
+            const doc = parseYaml(o.cloudsYaml) as { clouds: Record<string, { auth: { auth_url: string; application_credential_id: string; application_credential_secret: string } }> };
+            const c = doc.clouds[t.name].auth;
+            const consumer = await Cloud.login({ authUrl: c.auth_url, applicationCredentialId: c.application_credential_id, applicationCredentialSecret: c.application_credential_secret });
+            assert.equal(consumer.projectId, projectId);
+            assert.equal((await consumer.get("network", `/networks/${o.networkId}`)).network.name, t.name);
+            assert.equal((await consumer.get("network", `/subnets/${o.subnetId}`)).subnet.cidr, t.network.nodes);
+            const lb = (await consumer.get("load-balancer", `/lbaas/loadbalancers/${o.loadBalancerId}`)).loadbalancer;
+            const fip = (await consumer.get("network", `/floatingips?floating_ip_address=${o.apiAddress}`)).floatingips[0];
+            assert.equal(fip.port_id, lb.vip_port_id, "the API address is the floating IP on the VIP");
+            const plain = pulumiSync(ws, ["stack", "output", "--json", "--stack", ws.stack]).stdout;
+            assert.ok(!plain.includes(c.application_credential_secret), "the clouds.yaml output is secret");
+        });
+
+        it("grows the workers 2 -> 3: one instance, its port (and floating IP) added, nothing else touched", async () => {
+            setTenant("workers.count", "3");
+            const steps = await planned();
+            const worker = `${t.name}-worker-3`;
+            const want = [`create openstack:compute/instance:Instance tenant-${worker}`, `create openstack:networking/port:Port tenant-${worker}-port`];
+            if (t.floatingIps) want.push(`create openstack:networking/floatingIp:FloatingIp tenant-${worker}-fip`, `create openstack:networking/floatingIpAssociate:FloatingIpAssociate tenant-${worker}-fip-association`);
+            assert.deepEqual(steps, want.sort());
+            await up();
+            await check();
+        });
+
+        it("changes an allowed CIDR: the rule is replaced, the listener's allowed CIDRs updated in place, nothing else", async () => {
+            setTenant("apiAllowedCidrs[0]", "10.0.0.0/16");
+            assert.deepEqual(await planned(), [
+                "create openstack:networking/secGroupRule:SecGroupRule tenant-rule-api-6443-10-0-0-0-16",
+                "delete openstack:networking/secGroupRule:SecGroupRule tenant-rule-api-6443-10-0-0-0-8",
+                "update openstack:loadbalancer/listener:Listener tenant-lb-listener",
+            ]);
+            await up();
+            await check();
+        });
+
+        it("finds a rule an operator deleted by hand (refresh) and puts it back (up)", async () => {
+            const view = await tenantView(admin, projectId, t);
+            const victim = view.ruleIds.ssh[0];
+            await admin.del("network", `/security-group-rules/${victim.id}`);
+            const drift = await engine(["refresh", "--yes", "--expect-no-changes"]);
+            assert.notEqual(drift.code, 0, "refresh reports the deleted rule as a change");
+            assert.match(drift.stdout, /SecGroupRule.*tenant-rule-ssh-22/);
+            await up();
+            await check();
+            const preview = await engine(["preview", "--expect-no-changes"]);
+            assert.equal(preview.code, 0, preview.stdout.slice(-3000));
+        });
+
+        it("destroys everything: nothing of any kind left in the tenant project, and the project itself gone", async () => {
+            const out = await engine(["destroy", "--yes"]);
+            assert.equal(out.code, 0, out.stdout.slice(-6000));
+            say(`destroy ${(out.ms / 1000).toFixed(1)} s`);
+            assert.deepEqual(leftovers(await projectInventory(admin, projectId)), {});
+            assert.equal((await admin.get("identity", `/projects?name=${t.project}`)).projects.length, 0);
+            assert.equal((await admin.get("identity", `/users?name=${t.name}-cloud-provider`)).users.length, 0);
+        });
+
+        it("recovers an up killed with SIGKILL while instances are being created: the same set, no orphaned server, port or load balancer", async () => {
+            const killedAt = await killWhenCreating(ws, "openstack:compute/instance:Instance");
+            // The dead run's credential comes from the stack's own state once the identity is recorded.
+            const o = outputs();
+            const state = JSON.parse(pulumiSync(ws, ["stack", "export", "--show-secrets", "--stack", ws.stack]).stdout);
+            const cred = (state.deployment.resources as { type: string; outputs?: Record<string, any> }[]).find((r) => /dynamic\/keystone:ApplicationCredential$/.test(r.type));
+            assert.ok(cred?.outputs, `the application credential was recorded before the kill (${killedAt}; outputs ${Object.keys(o).join(",")})`);
+            const secret = cred.outputs.secret as string | { plaintext: string };
+            const tenant = await Cloud.login({ authUrl: OPENSTACK_KEYSTONE_URL, applicationCredentialId: cred.outputs.objectId, applicationCredentialSecret: typeof secret === "string" ? secret : (JSON.parse(secret.plaintext) as string) });
+            projectId = tenant.projectId;
+            const steps = await recoverImporting(ws, (p) => findPending(tenant, p));
+            say(`killed at: ${killedAt}; recovery: ${steps.map((x) => x.step).join("; ")}`);
+            await up();
+            await check();
+            const inventory = await projectInventory(admin, projectId);
+            const plan = tenantAddressPlan(t);
+            assert.equal(inventory.servers.length, plan.masters.length + plan.workers.length, `servers: ${inventory.servers.join(", ")}`);
+            assert.equal(inventory.loadBalancers.length, 1);
+            // Each node's port, the router's interface and gateway are the tenant's; the VIP port is Octavia's.
+            const nodePorts = inventory.ports.filter((n) => n.startsWith(`${t.name}-`));
+            assert.deepEqual(nodePorts, [...plan.masters, ...plan.workers].map((n) => n.name).sort());
+            const out = await engine(["destroy", "--yes"]);
+            assert.equal(out.code, 0, out.stdout.slice(-4000));
+            assert.deepEqual(leftovers(await projectInventory(admin, projectId)), {});
+        });
+
+        after(() => {
+            if (ws) ws.dispose();
+        });
     });
 });
