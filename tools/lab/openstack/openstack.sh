@@ -538,6 +538,30 @@ sync_nova() {
   logged nova-db "${nm[@]}" db sync
 }
 
+# The migrations are most of a cold start (about 90 s on 2 cores). What they leave is the same for the same package
+# versions, so the first run keeps a dump of it in the cache (keyed by those versions) and later state dirs load
+# it. Nothing secret is in it: Keystone's database (users, password hashes) is not dumped, nor Nova's cell mappings
+# (they hold the database and broker URLs); those are made per state dir.
+CACHE=${OSK_CACHE:-$HOME/.cache/osk}/lab-openstack
+SCHEMA_DBS=(placement glance nova_api nova nova_cell0 neutron octavia cinder)
+mysqldump_root() { mariadb-dump --no-defaults --socket="$SD/mariadb/mysqld.sock" -uroot --skip-dump-date --routines --triggers "$@"; }
+
+save_schemas() {
+  mkdir -p "$CACHE" && chmod 700 "$CACHE"
+  { mysqldump_root --databases "${SCHEMA_DBS[@]}" --ignore-table=nova_api.cell_mappings
+    printf 'USE `nova_api`;\n'
+    mysqldump_root --no-data nova_api cell_mappings
+  } >"$SCHEMA_CACHE.tmp" 2>>"$LOGS/schema-cache.log" || { rm -f "$SCHEMA_CACHE.tmp"; say "warning: could not keep the schemas (see $LOGS/schema-cache.log)"; return 0; }
+  chmod 600 "$SCHEMA_CACHE.tmp" && mv -f "$SCHEMA_CACHE.tmp" "$SCHEMA_CACHE"
+}
+
+load_schemas() {
+  mysql_root <"$SCHEMA_CACHE" 2>>"$LOGS/schema-cache.log" || die "loading $SCHEMA_CACHE failed; see $LOGS/schema-cache.log (delete the file to migrate afresh)"
+  local nm=(nova-manage --config-file "$ETC/nova.conf")
+  logged nova-db "${nm[@]}" cell_v2 map_cell0
+  logged nova-db "${nm[@]}" cell_v2 create_cell --name cell1
+}
+
 parallel() { # run functions in parallel; fail when any fails
   local f pids=() rc=0 p
   for f in "$@"; do "$f" & pids+=($!); done
@@ -600,12 +624,16 @@ cmd_start() {
   t=$(now)
   local stamp
   stamp=$(dpkg-query -W -f='${Package}=${Version} ' python3-placement python3-glance python3-nova python3-neutron python3-octavia python3-cinder)
+  SCHEMA_CACHE=$CACHE/schemas-$(printf '%s' "$stamp" | sha256sum | cut -c1-16).sql
   if [ -s "$SD/schemas" ] && [ "$(<"$SD/schemas")" = "$stamp" ]; then
     start_keystone
+  elif [ -s "$SCHEMA_CACHE" ]; then
+    parallel start_keystone load_schemas
   else
     parallel start_keystone sync_placement sync_glance sync_nova sync_neutron sync_octavia sync_cinder
-    printf '%s\n' "$stamp" >"$SD/schemas"
+    save_schemas
   fi
+  printf '%s\n' "$stamp" >"$SD/schemas"
   say "Keystone and database schemas: $(since "$t") s"
   wait_for rabbitmq 120 rabbit_ready
 
