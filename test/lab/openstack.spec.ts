@@ -70,6 +70,7 @@ describe("the lab's OpenStack (real Keystone, Nova, Neutron, Octavia, Cinder, Gl
     after(function () {
         // Whatever happened above: every process the lab started goes, by PID. The state (logs included) stays
         // for a look when a test failed.
+        if (process.env.OSK_LAB_OPENSTACK_KEEP === "1") return say(`kept running (OSK_LAB_OPENSTACK_KEEP=1): tools/lab/openstack/openstack.sh stop ${DIR}`);
         stopOpenStack(DIR);
         assert.deepEqual(openstackPids(DIR), [], "a process of the lab's OpenStack outlived the stop");
         const failed = this.test?.parent?.tests.some((t) => t.state === "failed");

@@ -18,7 +18,7 @@ export function providerPlugin(): string | undefined {
     } catch {
         return undefined;
     }
-    const bin = join(home, "plugins", `resource-openstack-v${version}`, "pulumi-resource-openstack");
+    const bin = join(home, "plugins", `resource-openstack-v${version.replace(/^v/, "")}`, "pulumi-resource-openstack");
     return existsSync(bin) ? bin : undefined;
 }
 
