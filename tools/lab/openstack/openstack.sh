@@ -132,7 +132,9 @@ wait_for() { # wait_for NAME SECONDS TEST...: until TEST succeeds, failing early
   shift 2
   deadline=$((SECONDS + secs))
   until "$@"; do
-    if [ -n "$name" ] && ! running "$name"; then die "$name exited during startup; last lines of $LOGS/$name.log:
+    # Alive is enough here: the PID was recorded a moment ago (and until its exec the child does not carry the
+    # environment marker yet, so the stricter check would race on a loaded machine).
+    if [ -n "$name" ] && ! alive "$(cat "$PIDS/$name.pid" 2>/dev/null)"; then die "$name exited during startup; last lines of $LOGS/$name.log:
 $(tail -n 20 "$LOGS/$name.log" 2>/dev/null)"; fi
     [ "$SECONDS" -lt "$deadline" ] || die "$name did not answer within $secs s; see $LOGS/$name.log"
     sleep 0.5
