@@ -1,5 +1,7 @@
 // ./osk bench lab: the lab's figures. Lab start time, converge wall time, no-op `up`, destroy, and the converge
-// of the same releases forced into upstream's one-at-a-time order, so the parallelism gain is a number.
+// of the same releases forced into upstream's one-at-a-time order, so the parallelism gain is a number. Then the
+// lab's OpenStack (tools/lab/openstack): install, start from empty databases, restart, memory, and with the
+// OpenStack provider plugin installed the tenant infrastructure's converge, no-op up, destroy and time per kind.
 // Uses its own lab directory and removes it at the end.
 import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
@@ -11,6 +13,8 @@ process.env.OSK_LAB_DIR = mkdtempSync(join(tmpdir(), "osk-lab-bench-"));
 const lab = require("../lab/lab") as typeof import("../lab/lab");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const engine = require("../engine/workspace") as typeof import("../engine/workspace");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const openstack = require("./openstack") as typeof import("./openstack");
 
 async function main(): Promise<void> {
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -47,6 +51,7 @@ async function main(): Promise<void> {
     } finally {
         await lab.down();
     }
+    await openstack.benchOpenStack(join(process.env.OSK_LAB_DIR!, "openstack"));
 }
 
 main().catch((e: Error) => {

@@ -116,3 +116,28 @@ export function recover(ws: Workspace, helm?: HelmAccess): RecoveryStep[] {
     }
     return steps;
 }
+
+/**
+ * Like {@link recover} for clouds whose objects a rerun cannot simply create again (an OpenStack instance or port
+ * created twice is an orphan, or a refused duplicate address): each pending create that `findId` finds in the cloud
+ * (by the name or the properties the dead run gave it) is imported with that id, the others are cleared.
+ */
+export async function recoverImporting(ws: Workspace, findId: (p: PendingCreate) => Promise<string | undefined>): Promise<RecoveryStep[]> {
+    const steps: RecoveryStep[] = [];
+    const backend = String(ws.env.PULUMI_BACKEND_URL ?? "").replace(/^file:\/\//, "");
+    if (backend) steps.push({ step: repairCheckpoint(backend, ws.stack), code: 0, output: "" });
+    const cancel = pulumiSync(ws, ["cancel", "--yes", "--stack", ws.stack]);
+    steps.push({ step: "cancel", code: cancel.code, output: cancel.stdout + cancel.stderr });
+    const pending = pendingCreates(pulumiSync(ws, ["stack", "export", "--stack", ws.stack]).stdout);
+    const found: [PendingCreate, string][] = [];
+    for (const p of pending) {
+        const id = await findId(p);
+        if (id) found.push([p, id]);
+    }
+    const imports = found.flatMap(([p, id]) => ["--import-pending-creates", p.urn, "--import-pending-creates", id]);
+    const args = ["refresh", "--yes", "--non-interactive", ...imports, ...(found.length < pending.length ? ["--clear-pending-creates"] : []), "--stack", ws.stack];
+    const refresh = pulumiSync(ws, args);
+    const name = (p: PendingCreate) => p.urn.split("::").pop();
+    steps.push({ step: `refresh (${pending.length} pending; imported: ${found.map(([p]) => name(p)).join(", ") || "none"})`, code: refresh.code, output: refresh.stdout + refresh.stderr });
+    return steps;
+}

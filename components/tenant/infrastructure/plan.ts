@@ -26,7 +26,8 @@ export interface SecurityRuleSpec {
     direction: "ingress";
     ethertype: Ethertype;
     protocol: RuleProtocol;
-    /** Both set for TCP/UDP rules, absent for protocols without ports. */
+    /** Both set for TCP/UDP rules on some ports; absent for every port (Neutron stores 1-65535 as no range, so a
+     * declared full range would read back as drift) and for protocols without ports. */
     portRangeMin?: number;
     portRangeMax?: number;
     /** Either a network (canonical CIDR) or another security group of this cluster (members of that group). */
@@ -74,8 +75,8 @@ export function securityGroupRules(t: RulesInput): SecurityRules {
     const nodeEthertype = ETHERTYPE[nodes.family];
     const fromNodes = { group: "nodes" } as const;
     const nodeRules: SecurityRuleSpec[] = [
-        { key: "nodes-tcp", group: "nodes", direction: "ingress", ethertype: nodeEthertype, protocol: "tcp", portRangeMin: 1, portRangeMax: 65535, remote: fromNodes, description: "all TCP between cluster nodes" },
-        { key: "nodes-udp", group: "nodes", direction: "ingress", ethertype: nodeEthertype, protocol: "udp", portRangeMin: 1, portRangeMax: 65535, remote: fromNodes, description: "all UDP between cluster nodes (VXLAN included)" },
+        { key: "nodes-tcp", group: "nodes", direction: "ingress", ethertype: nodeEthertype, protocol: "tcp", remote: fromNodes, description: "all TCP between cluster nodes" },
+        { key: "nodes-udp", group: "nodes", direction: "ingress", ethertype: nodeEthertype, protocol: "udp", remote: fromNodes, description: "all UDP between cluster nodes (VXLAN included)" },
         { key: "nodes-icmp", group: "nodes", direction: "ingress", ethertype: nodeEthertype, protocol: nodes.family === "ipv4" ? "icmp" : "ipv6-icmp", remote: fromNodes, description: "ICMP between cluster nodes" },
         { key: "nodes-ipip", group: "nodes", direction: "ingress", ethertype: nodeEthertype, protocol: "ipip", remote: fromNodes, description: "IP-in-IP between cluster nodes (Calico)" },
     ];

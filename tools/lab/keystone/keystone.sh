@@ -15,6 +15,11 @@
 #   KEYSTONE_SERVER  uwsgi (default: Debian's uwsgi, a master and one single-threaded worker, backlog 100) or
 #                    wsgiref (the package's keystone-wsgi-public test server, backlog 5); both serve one
 #                    request at a time, which is all sqlite allows here
+#   KEYSTONE_DATABASE  SQLAlchemy URL of the database (default: sqlite in the state dir); with a server database
+#                    (the lab's OpenStack uses its MariaDB) uwsgi serves with KEYSTONE_THREADS threads
+#   KEYSTONE_THREADS   uwsgi threads (default 1; more only with KEYSTONE_DATABASE, sqlite cannot share a connection)
+#   KEYSTONE_PASSWORD_HASH_ROUNDS  bcrypt rounds for stored passwords (default: Keystone's, 12); the lab's OpenStack
+#                    uses bcrypt's minimum, 4, so that each service user's login is not a quarter second of CPU
 #
 # Use it with: OS_CLIENT_CONFIG_FILE=<statedir>/clouds.yaml openstack --os-cloud osk-lab token issue
 # The admin password lives only in <statedir>/admin-password and <statedir>/clouds.yaml (both 0600).
@@ -205,7 +210,8 @@ debug = false
 use_stderr = false
 
 [database]
-connection = sqlite:///$SD/keystone.db
+connection = ${KEYSTONE_DATABASE:-sqlite:///$SD/keystone.db}
+$( [ -z "${KEYSTONE_PASSWORD_HASH_ROUNDS:-}" ] || printf '\n[identity]\npassword_hash_rounds = %s\n' "$KEYSTONE_PASSWORD_HASH_ROUNDS")
 
 [fernet_tokens]
 key_repository = $SD/fernet-keys
@@ -221,8 +227,8 @@ provider = fernet
 expiration = 3600
 
 [cache]
-# In-process cache: a GET drops from ~300 ms to ~10 ms. Safe only because one process serves and
-# nothing else writes the database while it runs.
+# In-process cache: a GET drops from ~300 ms to ~10 ms. Safe only because one process (with one or more
+# threads) serves and nothing else writes the database while it runs.
 enabled = true
 backend = dogpile.cache.memory
 
@@ -247,7 +253,7 @@ master = true
 # used in that same thread", then "database is locked"), and a second worker keeps a read lock on the
 # database so every write in the other one fails with "database is locked".
 processes = 1
-threads = 1
+threads = $THREADS
 lazy-apps = true
 # SIGTERM means exit (uwsgi's default is a reload), and workers never outlive the master.
 die-on-term = true
@@ -311,6 +317,11 @@ init_state() {
 cmd_start() {
   set_paths "${1:-}"
   require_installed
+  THREADS=${KEYSTONE_THREADS:-1}
+  case "$THREADS" in ''|*[!0-9]*|0) die "KEYSTONE_THREADS must be a positive number, not '$THREADS'" ;; esac
+  if [ "$THREADS" != 1 ] && [ -z "${KEYSTONE_DATABASE:-}" ]; then
+    die "KEYSTONE_THREADS=$THREADS needs KEYSTONE_DATABASE (sqlite serves one thread only)"
+  fi
   umask 077
   local t0 pid server=${KEYSTONE_SERVER:-uwsgi} deadline
   t0=$(now)

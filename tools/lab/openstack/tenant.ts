@@ -1,0 +1,52 @@
+// The lab's tenant stack (test/lab/openstack/tenant): a workspace for it, the OpenStack provider plugin it needs,
+// and the per-kind times of a converge.
+import { generateKeyPairSync } from "crypto";
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from "fs";
+import { join } from "path";
+import { createWorkspace, engineEnv, pulumiSync, type Workspace } from "../../engine/workspace";
+
+const ROOT = join(__dirname, "..", "..", "..");
+export const TENANT_PROGRAM = join(ROOT, "test", "lab", "openstack", "tenant");
+export const TENANT_STACK = "lab-tenant";
+
+/** The installed pulumi-resource-openstack at the version @pulumi/openstack asks for, or undefined. */
+export function providerPlugin(): string | undefined {
+    const version = (JSON.parse(readFileSync(join(ROOT, "node_modules", "@pulumi", "openstack", "package.json"), "utf8")) as { version: string }).version;
+    let home: string | undefined;
+    try {
+        home = engineEnv().PULUMI_HOME;
+    } catch {
+        return undefined;
+    }
+    const bin = join(home, "plugins", `resource-openstack-v${version.replace(/^v/, "")}`, "pulumi-resource-openstack");
+    return existsSync(bin) ? bin : undefined;
+}
+
+/** An OpenSSH `ssh-ed25519` public key line (the tenant's key pair; its private half is never needed: nothing boots). */
+export function throwawayPublicKey(): string {
+    const raw = generateKeyPairSync("ed25519").publicKey.export({ format: "der", type: "spki" }).subarray(-32);
+    const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+    return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]).toString("base64")} osk-lab-tenant`;
+}
+
+/** A persistent workspace in `base` for the tenant program, the lab admin's password set as a secret. */
+export function tenantWorkspace(base: string, adminPassword: string): Workspace {
+    const fresh = !existsSync(join(base, "backend", ".pulumi"));
+    const ws = createWorkspace(TENANT_STACK, fresh ? { tenantCloudPassword: adminPassword } : {}, TENANT_PROGRAM, base);
+    // The language host resolves @pulumi/pulumi from the project directory.
+    if (!existsSync(join(ws.dir, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(ws.dir, "node_modules"));
+    const keyFile = join(base, "public-key");
+    if (!existsSync(keyFile)) writeFileSync(keyFile, throwawayPublicKey());
+    const set = pulumiSync(ws, ["config", "set", "labTenant:publicKey", readFileSync(keyFile, "utf8"), "--stack", TENANT_STACK]);
+    if (set.code !== 0) throw new Error(`pulumi config set failed: ${set.stderr}`);
+    return ws;
+}
+
+/** The longest create per resource type in a `pulumi up` log ("+  <type> <name> created (12s)"). */
+export function perKindSeconds(upLog: string): [string, number][] {
+    const longest = new Map<string, number>();
+    for (const m of upLog.matchAll(/^\s*\+\s+(\S+)\s+\S+\s+created \((\d+(?:\.\d+)?)s\)/gm)) {
+        longest.set(m[1], Math.max(longest.get(m[1]) ?? 0, Number(m[2])));
+    }
+    return [...longest.entries()].sort((a, b) => b[1] - a[1]);
+}
