@@ -32,7 +32,7 @@ describe("the resource graph of a stack", function () {
     it("draws the dependencies the engine is told, from what comes first to what waits", () => {
         // The node labels wait for the whole control plane; the init of the first master waits for its preparation.
         assert.match(dot, /"g:osk:cluster:ControlPlane::cluster\|[^"]*" -> "g:osk:cluster:NodeRoles::roles\|kubernetes:core\/v1:NodePatch\|cmp"/);
-        assert.match(dot, /"g:osk:cluster:ControlPlane::cluster\|pulumi-nodejs:dynamic\/remote:Command\|prepare" -> "r:pulumi-nodejs:dynamic\/remote:Command::cluster-init-master-1"/);
+        assert.match(dot, /"g:osk:cluster:ControlPlane::cluster\|osk:remote:Command\|prepare" -> "r:osk:remote:Command::cluster-init-master-1"/);
     });
 
     it("marks resources holding a secret and protected resources", () => {
@@ -46,7 +46,7 @@ describe("the resource graph of a stack", function () {
     });
 
     it("draws repetitive resources of one component and role as one node, and says how many", () => {
-        const generated = run.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/secrets:Generated" && r.name.startsWith("credentials-")).length;
+        const generated = run.resources.filter((r) => r.type === "osk:secrets:Generated" && r.name.startsWith("credentials-")).length;
         assert.ok(generated > 20);
         assert.ok(dot.includes(`label="${generated} x Generated\\ncredentials-*\\n[secret]"`), "the credentials are one node");
         const joins = run.resources.filter((r) => r.name.startsWith("cluster-join-")).length;
@@ -54,7 +54,7 @@ describe("the resource graph of a stack", function () {
     });
 
     it("reads types and URNs as the engine writes them", () => {
-        assert.equal(urnKey("urn:pulumi:prod::osk::osk:cluster:ControlPlane$pulumi-nodejs:dynamic/remote:Command::cluster-init-master-1"), "pulumi-nodejs:dynamic/remote:Command::cluster-init-master-1");
+        assert.equal(urnKey("urn:pulumi:prod::osk::osk:cluster:ControlPlane$osk:remote:Command::cluster-init-master-1"), "osk:remote:Command::cluster-init-master-1");
         assert.equal(shortType("kubernetes:helm.sh/v3:Release"), "Release");
     });
 });

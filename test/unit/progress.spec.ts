@@ -51,8 +51,9 @@ describe("progress of a long step", function () {
 
     it("updates one line in place on a terminal", () => {
         const { stderr } = progress('progress_run demo demo:tty "on a terminal" sleep 2.5', { OSK_PROGRESS: "tty" });
-        assert.match(stderr, /\r\x1b\[K\[demo\] on a terminal: 1 s \(first time on this machine\)\r\x1b\[K\[demo\] on a terminal: 2 s/);
-        assert.match(stderr, /\r\x1b\[K\[demo\] on a terminal: done in [23] s\n$/);
+        // Two updates of the same line, whatever seconds a busy machine lets the ticker see.
+        assert.match(stderr, /\r\x1b\[K\[demo\] on a terminal: \d+ s \(first time on this machine\)\r\x1b\[K\[demo\] on a terminal: \d+ s/);
+        assert.match(stderr, /\r\x1b\[K\[demo\] on a terminal: done in \d+ s\n$/);
     });
 
     it("keeps quiet while the step prints its own output (the silence file grows)", () => {
