@@ -4,8 +4,9 @@
 // no replacement), every generated credential, certificate and identity object exactly as before, and then nothing
 // left to do.
 import { strict as assert } from "assert";
-import { existsSync, lstatSync, readdirSync, symlinkSync, unlinkSync } from "fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from "fs";
 import { join } from "path";
+import { parseDocument } from "yaml";
 import { parsePreview, policyArgs, pulumiRun, pulumiSync, ROOT, type Workspace } from "../../tools/engine/workspace";
 import { converge, down, LAB, labWorkspace, startServices } from "../../tools/lab/lab";
 import { typeOfUrn } from "../../components/plugin/plugin";
@@ -49,6 +50,12 @@ describe("moving a lab stack from the dynamic providers onto the osk provider pl
         startServices();
         // The lab's workspace (its kubeconfig and Keystone password set as secrets), running the previous release.
         ws = labWorkspace();
+        // The previous release knows no image mirror setting: both runs use the lab stack without it, so the upgrade
+        // is measured on one configuration (the stack file keeps the secrets the workspace set).
+        const stackFile = join(ws.dir, "Pulumi.lab.yaml");
+        const doc = parseDocument(readFileSync(stackFile, "utf8"));
+        doc.deleteIn(["config", "osk:site", "registry"]);
+        writeFileSync(stackFile, doc.toString());
         relink(ws, old);
         const out = await converge(ws);
         assert.equal(out.code, 0, `the previous release did not converge:\n${out.stdout.slice(-4000)}${out.stderr.slice(-2000)}`);
