@@ -21,8 +21,17 @@ const json = (args: string[]) => JSON.parse(kubectl([...args, "-o", "json"])) as
 
 /** etcd's members as a master's etcd sees them. */
 function etcdMembers(via: string): { name: string; isLearner?: boolean; clientURLs?: string[] }[] {
-    const out = kubectl(["-n", "kube-system", "exec", `etcd-${via}`, "--", "etcdctl", "--endpoints=https://127.0.0.1:2379", "--cacert=/etc/kubernetes/pki/etcd/ca.crt", "--cert=/etc/kubernetes/pki/etcd/server.crt", "--key=/etc/kubernetes/pki/etcd/server.key", "member", "list", "-w", "json"], 20);
-    return (JSON.parse(out) as { members: { name: string; isLearner?: boolean; clientURLs?: string[] }[] }).members;
+    // An exec goes through the apiserver to the kubelet; right after a converge restarted either, the stream can
+    // drop (EOF). Asked again a few times before that counts as an answer.
+    for (let attempt = 1; ; attempt++) {
+        try {
+            const out = kubectl(["-n", "kube-system", "exec", `etcd-${via}`, "--", "etcdctl", "--endpoints=https://127.0.0.1:2379", "--cacert=/etc/kubernetes/pki/etcd/ca.crt", "--cert=/etc/kubernetes/pki/etcd/server.crt", "--key=/etc/kubernetes/pki/etcd/server.key", "member", "list", "-w", "json"], 20);
+            return (JSON.parse(out) as { members: { name: string; isLearner?: boolean; clientURLs?: string[] }[] }).members;
+        } catch (e) {
+            if (attempt >= 5) throw e;
+            spawnSync("sleep", ["3"]);
+        }
+    }
 }
 
 /** The certificate a TLS server presents. */

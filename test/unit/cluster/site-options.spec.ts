@@ -3,7 +3,7 @@
 // and the bridge CNI. Rendered documents are read back; the package detection runs for real under bash.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parseAllDocuments } from "yaml";
@@ -93,7 +93,10 @@ describe("site options of the kubeadm control plane", () => {
 
     describe("hosts whose packages a machine image already carries", () => {
         // The prepare script's package part, run for real with stand-in binaries on PATH; apt-get records its calls.
-        const detection = (script: string) => script.slice(script.indexOf("preinstalled=yes"), script.indexOf("# containerd's configuration"));
+        // Its files go under the test's own directory: the shell's own redirections (the apt source list) would
+        // otherwise write this machine's /etc.
+        const detection = (script: string, root: string) =>
+            script.slice(script.indexOf("preinstalled=yes"), script.indexOf("# containerd's configuration")).replaceAll("/etc/", `${root}/etc/`);
         function runDetection(versions: { kubeadm: string; kubelet: string; kubectl: string; containerd: boolean }) {
             const dir = mkdtempSync(join(tmpdir(), "osk-prepare-"));
             const tool = (name: string, body: string) => {
@@ -108,7 +111,8 @@ describe("site options of the kubeadm control plane", () => {
             // Only these stand-ins and grep are on PATH, whatever the machine itself has installed.
             symlinkSync("/usr/bin/grep", join(dir, "grep"));
             const { cp } = withMasters(3);
-            const res = spawnSync("/bin/bash", ["-euo", "pipefail", "-c", detection(prepareScript(cp))], { env: { PATH: dir }, encoding: "utf8" });
+            for (const d of ["etc/apt/sources.list.d", "etc/apt/keyrings"]) mkdirSync(join(dir, d), { recursive: true });
+            const res = spawnSync("/bin/bash", ["-euo", "pipefail", "-c", detection(prepareScript(cp), dir)], { env: { PATH: dir }, encoding: "utf8" });
             let calls = "";
             try {
                 calls = readFileSync(join(dir, "calls"), "utf8");
