@@ -14,6 +14,7 @@ import { rawConfig } from "../helpers/stacks";
 import { recover } from "../../tools/engine/recover";
 import { policyArgs, pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { converge, down, haWorkspace, hostAddresses, hosts, kubectl, measureFailover, onHost, paths, STACK, stackFile, startHosts, tryKubectl, writeKubeconfig } from "../../tools/lab/hosts/ha";
+import { processTree } from "../helpers/processes";
 
 const VIP = "10.30.0.10";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,12 +63,6 @@ async function until<T>(what: string, seconds: number, probe: () => T | undefine
 }
 
 /** A process and all its descendants (the engine's plugins run in process groups of their own). */
-function processTree(root: number): number[] {
-    const ps = spawnSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" }).stdout.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number));
-    const out = [root];
-    for (let i = 0; i < out.length; i++) for (const [pid, ppid] of ps) if (ppid === out[i]) out.push(pid);
-    return out;
-}
 
 const readyNodes = () => json(["get", "nodes"]).items.filter((n) => n.status.conditions.some((c: any) => c.type === "Ready" && c.status === "True")).map((n) => n.metadata.name).sort();
 const leaseHolder = (name: string) => kubectl(["-n", "kube-system", "get", "lease", name, "-o", "jsonpath={.spec.holderIdentity}"]);

@@ -15,6 +15,7 @@ import { rawConfig } from "../helpers/stacks";
 import { recover } from "../../tools/engine/recover";
 import { policyArgs, pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { binDir, converge, down, helm, KEYSTONE_PORT, kubectl, LAB, labNodes, labWorkspace, startServices } from "../../tools/lab/lab";
+import { processTree } from "../helpers/processes";
 
 /** Plaintext of every secret output of OSK's own resources, from `pulumi stack export --show-secrets`. */
 function secretsInState(revealedExport: string): string[] {
@@ -56,12 +57,6 @@ async function killConvergeMidway(ws: Workspace): Promise<string> {
 }
 
 /** A process and all its descendants (plugins run in process groups of their own). */
-function processTree(root: number): number[] {
-    const ps = spawnSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" }).stdout.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number));
-    const out = [root];
-    for (let i = 0; i < out.length; i++) for (const [pid, ppid] of ps) if (ppid === out[i]) out.push(pid);
-    return out;
-}
 
 /** When a process started (clock ticks since boot), or undefined when there is no such process. */
 function startTime(pid: number): string | undefined {

@@ -4,7 +4,7 @@
 // of objects a tenant cluster consists of (from the product's own address plan, security rules and load balancer
 // plan), checks what the APIs hold, and takes it all down again to an empty project.
 import { strict as assert } from "assert";
-import { spawn, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import { readdirSync, readFileSync, rmSync, statSync } from "fs";
 import { join } from "path";
@@ -20,6 +20,7 @@ import { parse as parseYaml } from "yaml";
 import { findPending } from "./openstack/adopt";
 import { Cloud, leftovers, NOVA_2_64, projectInventory } from "./openstack/cloud";
 import { assertMatchesPlan, tenantView } from "./openstack/tenant-checks";
+import { processTree } from "../helpers/processes";
 
 /** Starts `pulumi up` and SIGKILLs its whole process tree at the first output line matching `line`. */
 async function killWhenCreating(ws: Workspace, line: RegExp): Promise<string> {
@@ -45,13 +46,6 @@ async function killWhenCreating(ws: Workspace, line: RegExp): Promise<string> {
     return killed;
 }
 
-/** A process and all its descendants. */
-function processTree(root: number): number[] {
-    const ps = spawnSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" }).stdout.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number));
-    const out = [root];
-    for (let i = 0; i < out.length; i++) for (const [pid, ppid] of ps) if (ppid === out[i]) out.push(pid);
-    return out;
-}
 
 const DIR = join(LAB, "openstack");
 const say = (m: string) => console.log(`      ${m}`);

@@ -9,10 +9,10 @@
 // Peak memory is the largest sum of the resident memory of the step's whole process tree, sampled every 0.5 s.
 // The lab binds fixed loopback ports: run it alone on the machine.
 import { spawn, spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
+import { existsSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { ROOT } from "../engine/workspace";
+import { ROOT, treeRssKb } from "../engine/workspace";
 
 interface Figure {
     step: string;
@@ -21,37 +21,13 @@ interface Figure {
     code: number;
 }
 
-/** Resident memory (KiB) of a process and all its descendants. */
-function treeRssKib(root: number): number {
-    const children = new Map<number, number[]>();
-    const rss = new Map<number, number>();
-    for (const entry of readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry)) continue;
-        try {
-            const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-            const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-            const ppid = Number(fields[1]);
-            children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-            rss.set(Number(entry), Number(fields[21]) * 4); // pages of 4 KiB
-        } catch {
-            // gone meanwhile
-        }
-    }
-    let total = 0;
-    const walk = (pid: number) => {
-        total += rss.get(pid) ?? 0;
-        for (const c of children.get(pid) ?? []) walk(c);
-    };
-    walk(root);
-    return total;
-}
 
 function measure(step: string, cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Figure> {
     return new Promise((resolve) => {
         const t0 = Date.now();
         const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "inherit", "inherit"] });
         let peak = 0;
-        const timer = setInterval(() => (peak = Math.max(peak, treeRssKib(child.pid!))), 500);
+        const timer = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid!))), 500);
         child.on("exit", (code) => {
             clearInterval(timer);
             resolve({ step, seconds: (Date.now() - t0) / 1000, peakMiB: peak / 1024, code: code ?? -1 });

@@ -103,7 +103,8 @@ export function pulumiSync(ws: Workspace, args: string[], input?: string): { cod
     return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
 }
 
-function treeRssKb(root: number): number {
+/** Resident memory of a process and all its descendants, in KiB, read from /proc. */
+export function treeRssKb(root: number): number {
     // Sum RSS over the process and all its descendants, read from /proc.
     const children = new Map<number, number[]>();
     const rss = new Map<number, number>();
