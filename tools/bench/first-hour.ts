@@ -9,7 +9,7 @@
 // Peak memory is the largest sum of the resident memory of the step's whole process tree, sampled every 0.5 s.
 // The lab binds fixed loopback ports: run it alone on the machine.
 import { spawn, spawnSync } from "child_process";
-import { existsSync, mkdtempSync, rmSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { ROOT, treeRssKb } from "../engine/workspace";
@@ -18,8 +18,12 @@ interface Figure {
     step: string;
     seconds: number;
     peakMiB: number;
+    /** The machine's mean 1-minute load average over the step: on 2 cores, above 2 means others shared it. */
+    meanLoad: number;
     code: number;
 }
+
+const loadNow = (): number => Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
 
 
 function measure(step: string, cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Figure> {
@@ -27,10 +31,15 @@ function measure(step: string, cmd: string, args: string[], cwd: string, env: No
         const t0 = Date.now();
         const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "inherit", "inherit"] });
         let peak = 0;
-        const timer = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid!))), 500);
+        const loads: number[] = [];
+        const timer = setInterval(() => {
+            peak = Math.max(peak, treeRssKb(child.pid!));
+            loads.push(loadNow());
+        }, 500);
         child.on("exit", (code) => {
             clearInterval(timer);
-            resolve({ step, seconds: (Date.now() - t0) / 1000, peakMiB: peak / 1024, code: code ?? -1 });
+            const meanLoad = loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length);
+            resolve({ step, seconds: (Date.now() - t0) / 1000, peakMiB: peak / 1024, meanLoad, code: code ?? -1 });
         });
     });
 }
@@ -77,7 +86,7 @@ async function main(): Promise<void> {
         const after = Object.fromEntries(Object.entries(caches).map(([k, d]) => [k, duBytes(d)]));
         const gib = (b: number) => (b / 2 ** 30).toFixed(2);
         console.log(`\nOSK first-hour benchmark (${new Date().toISOString()}, ${cold ? "cold: fresh clone, empty caches" : "warm: this checkout and its caches"})`);
-        for (const f of figures) console.log(`  ${f.step.padEnd(18)} ${f.seconds.toFixed(0).padStart(6)} s   peak memory ${f.peakMiB.toFixed(0).padStart(6)} MiB${f.code === 0 ? "" : `   FAILED (exit ${f.code})`}`);
+        for (const f of figures) console.log(`  ${f.step.padEnd(18)} ${f.seconds.toFixed(0).padStart(6)} s   peak memory ${f.peakMiB.toFixed(0).padStart(6)} MiB   mean load ${f.meanLoad.toFixed(1).padStart(5)}${f.code === 0 ? "" : `   FAILED (exit ${f.code})`}`);
         console.log("  disk:");
         for (const k of Object.keys(caches)) console.log(`    ${k.padEnd(16)} ${gib(after[k]).padStart(7)} GiB (grew ${gib(after[k] - before[k])} GiB)`);
         if (scratch) {
