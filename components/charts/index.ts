@@ -7,3 +7,4 @@ export { RELEASE_TIMEOUT_SECONDS, releaseArgs, type ReleaseSpec } from "./releas
 export { createStep, type StepContext } from "./step";
 export * from "./values";
 export * from "./images";
+export * from "./workloads";

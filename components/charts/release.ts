@@ -16,6 +16,9 @@ export interface ReleaseSpec {
     releaseName?: string;
     namespace: string;
     values: pulumi.Input<Record<string, unknown>>;
+    /** Pass null values through to Helm (which then drops the chart's default for that key); otherwise the provider
+     * strips them. @default false */
+    allowNullValues?: boolean;
 }
 
 /** The Release arguments for a chart, from the site's chart sources and pins. */
@@ -28,6 +31,7 @@ export function releaseArgs(charts: ChartsConfig, spec: ReleaseSpec): k8s.helm.v
         version,
         namespace: spec.namespace,
         values: spec.values,
+        ...(spec.allowNullValues ? { allowNullValues: true } : {}),
         skipAwait: true,
         timeout: RELEASE_TIMEOUT_SECONDS,
         maxHistory: 10,
