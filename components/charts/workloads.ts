@@ -225,7 +225,8 @@ export function workloadValues(chart: string, table: ChartWorkloads, s: ChartSit
     if (Object.keys(priority).length > 0) pod.priorityClassName = priority;
     if (autoscalingEnabled(profile, cfg)) {
         // Unset, the chart renders no `replicas`: Helm's three-way merge then leaves the HPA's count alone on
-        // every upgrade (a rendered count would be written back each time). A null here removes the chart's default.
+        // every upgrade (a rendered count would be written back each time). A null here removes the chart's default
+        // (releaseArgs hands nulls to Helm in a values file).
         const replicas: Record<string, null> = {};
         for (const w of table.workloads) if (w.autoscale) replicas[w.autoscale] = null;
         if (Object.keys(replicas).length > 0) pod.replicas = replicas;

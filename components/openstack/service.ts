@@ -38,8 +38,7 @@ export class OpenStackService extends pulumi.ComponentResource {
         const scaled = autoscalers(SERVICE_CHARTS[args.service].workloads, args.site, serviceReplicas(args.site));
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
-            // Under an HPA the values hold nulls for the replica counts it owns: they must reach Helm.
-            releaseArgs(args.charts, { chart: args.service, namespace: OPENSTACK_NAMESPACE, values, allowNullValues: scaled.length > 0 }),
+            releaseArgs(args.charts, { chart: args.service, namespace: OPENSTACK_NAMESPACE, values }),
             { parent: this, provider: args.provider, dependsOn: args.dependsOn },
         );
         this.autoscalers = scaled.map(
