@@ -10,8 +10,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from "fs";
 import { join } from "path";
 import { tenantAddressPlan } from "../../components/tenant/addresses";
 import { cloudInit, loadBalancerPlan, securityGroupRules, SECURITY_GROUPS } from "../../components/tenant/infrastructure/plan";
-import { LAB } from "../../tools/lab/lab";
-import { openstackAdmin, openstackPids, openstackRssMb, openstackSecrets, OPENSTACK_KEYSTONE_URL, stackFixtures, startOpenStack, stopOpenStack, tenantOf, TENANT_STACK_FILE, type StartFigures } from "../../tools/lab/openstack/openstack";
+import { LAB_OPENSTACK, openstackAdmin, openstackPids, openstackRssMb, openstackSecrets, OPENSTACK_KEYSTONE_URL, stackFixtures, startOpenStack, stopOpenStack, tenantOf, TENANT_STACK_FILE, type StartFigures } from "../../tools/lab/openstack/openstack";
 import { recoverImporting } from "../../tools/engine/recover";
 import { pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { perKindSeconds, providerPlugin, tenantWorkspace } from "../../tools/lab/openstack/tenant";
@@ -47,7 +46,7 @@ async function killWhenCreating(ws: Workspace, line: RegExp): Promise<string> {
 }
 
 
-const DIR = join(LAB, "openstack");
+const DIR = join(LAB_OPENSTACK, "openstack");
 const say = (m: string) => console.log(`      ${m}`);
 
 describe("the lab's OpenStack (real Keystone, Nova, Neutron, Octavia, Cinder, Glance, Placement on loopback)", function () {
@@ -324,7 +323,7 @@ describe("the lab's OpenStack (real Keystone, Nova, Neutron, Octavia, Cinder, Gl
                 console.log("      SKIPPED: no pulumi-resource-openstack plugin in the engine's PULUMI_HOME (tools/toolchain.sh installs it)");
                 this.skip();
             }
-            ws = tenantWorkspace(join(LAB, "tenant-engine"), openstackAdmin(DIR).password);
+            ws = tenantWorkspace(join(LAB_OPENSTACK, "tenant-engine"), openstackAdmin(DIR).password);
             t = tenantOf(TENANT_STACK_FILE);
             externalId = (await admin.get("network", `/networks?name=${t.network.externalNetwork}`)).networks[0].id;
         });
@@ -446,7 +445,7 @@ describe("the lab's OpenStack (real Keystone, Nova, Neutron, Octavia, Cinder, Gl
             const exported = JSON.parse(pulumiSync(ws, ["stack", "export", "--stack", ws.stack]).stdout || "{}") as { deployment?: { resources?: unknown[] } };
             if ((exported.deployment?.resources ?? []).length > 0) {
                 const out = await engine(["destroy", "--yes"]);
-                if (out.code !== 0) return say(`the tenant's destroy after a failure failed; its state is kept in ${join(LAB, "tenant-engine")}:\n${out.stdout.slice(-2000)}`);
+                if (out.code !== 0) return say(`the tenant's destroy after a failure failed; its state is kept in ${join(LAB_OPENSTACK, "tenant-engine")}:\n${out.stdout.slice(-2000)}`);
             }
             ws.dispose();
         });

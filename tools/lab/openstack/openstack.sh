@@ -5,7 +5,8 @@
 #
 #   openstack.sh start  <statedir>   initialise what is missing, start every service, wait until each answers,
 #                                    register the catalogue and the fixtures; a no-op for what already runs
-#   openstack.sh stop   <statedir>   stop every recorded process group (TERM, KILL after 15 s), newest first
+#   openstack.sh stop   <statedir>   stop every recorded process group (TERM, KILL after 15 s), newest first, then
+#                                    any process still marked as this state dir's (also when the dir is gone)
 #   openstack.sh status <statedir>   one line per service (exit 0 when all run, 3 when none, 1 otherwise)
 #   openstack.sh pids   <statedir>   the live PIDs of the lab's processes (for memory figures and leak checks)
 #
@@ -663,9 +664,30 @@ cmd_start() {
 }
 
 # --- stop / status ------------------------------------------------------------------------------------------
+stop_strays() { # TERM, then after 15 s KILL, every live process of ours that no PID file accounts for
+  local left i
+  left=$(cmd_pids_raw | paste -sd ' ' -)
+  [ -n "$left" ] || return 0
+  say "processes of $SD with no PID file left (was the state dir removed?): $left; stopping them"
+  # shellcheck disable=SC2086 # a list of PIDs
+  kill -TERM $left 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do
+    [ -z "$(cmd_pids_raw)" ] && return 0
+    sleep 0.1
+  done
+  left=$(cmd_pids_raw | paste -sd ' ' -)
+  # shellcheck disable=SC2086
+  [ -z "$left" ] || kill -KILL $left 2>/dev/null || true
+  sleep 0.3
+}
+
 cmd_stop() {
   set_paths "${1:-}"
-  [ -d "$SD" ] || { say "not running (no $SD)"; return 0; }
+  if [ ! -d "$SD" ]; then
+    stop_strays
+    say "not running (no $SD)"
+    return 0
+  fi
   local name left=
   # Newest first: the services, then RabbitMQ and epmd, then MariaDB (its clients are gone by then).
   if [ -s "$PIDS/order" ]; then
@@ -680,6 +702,7 @@ cmd_stop() {
   stop_group epmd
   stop_group mariadb
   rm -f "$PIDS/order"
+  stop_strays
   left=$(cmd_pids_raw | paste -sd ' ' -)
   [ -z "$left" ] || die "still running after stop: pids $left"
   say "stopped"
