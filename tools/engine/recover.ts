@@ -2,10 +2,10 @@
 // A dead run leaves its lock and "pending creates": operations that started but were never recorded. Most of
 // OSK's resources can simply be created again (server-side apply upserts; remote steps are guarded; Keystone
 // objects are adopted by name; a generated secret that was never recorded was never handed out). A Helm release
-// cannot: Helm refuses to install a name twice, nor can an OpenStack instance, port or load balancer (a second one is
-// an orphan, or a refused duplicate address). So such pending creates are adopted into the state by their id (a
-// release's `<namespace>/<name>`, an OpenStack object found by name or properties), and the refresh reads back
-// whatever the dead run got to.
+// cannot: Helm refuses to install a name twice, so a release the state does not hold is uninstalled (it is seconds
+// old) and installed again. Nor can an OpenStack instance, port or load balancer (a second one is an orphan, or a
+// refused duplicate address): those pending creates are adopted into the state by the id found by name or
+// properties, and the refresh reads back whatever the dead run got to.
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "fs";
 import { join } from "path";
 import { pulumiSync, type Workspace } from "./workspace";
@@ -22,11 +22,6 @@ export interface PendingCreate {
 export function pendingCreates(exported: string): PendingCreate[] {
     const doc = JSON.parse(exported) as { deployment: { pending_operations?: { type: string; resource: PendingCreate }[] } };
     return (doc.deployment.pending_operations ?? []).filter((op) => op.type === "creating").map((op) => op.resource);
-}
-
-/** The id of each pending Helm release, `<namespace>/<name>`, by URN (releases with no name given are left out). */
-export function pendingReleaseIds(pending: readonly PendingCreate[]): Map<string, Adoption> {
-    return new Map(pending.filter((p) => p.type === RELEASE && typeof p.inputs.name === "string").map((p) => [p.urn, { id: `${String(p.inputs.namespace ?? "default")}/${String(p.inputs.name)}` }]));
 }
 
 function parses(file: string): boolean {
@@ -116,15 +111,16 @@ function settle(ws: Workspace, steps: RecoveryStep[], exported: string, found: R
 }
 
 /**
- * cancel (the dead run's lock), then adopt its pending Helm releases, clear its other pending creates, and refresh.
- * With `helm`, also removes releases in OSK's namespaces that Helm has and the state has neither recorded nor
- * adopted: a SIGKILL can land after Helm installed and before the engine wrote even the pending operation, and Helm
+ * cancel (the dead run's lock), then clear its pending creates and refresh. With `helm`, also removes releases in
+ * OSK's namespaces that Helm has and the state has not recorded (a pending one included): a SIGKILL can land after Helm installed and before the engine wrote even the pending operation, and Helm
  * refuses the name again. Such a release is seconds old and was never handed to anything. The caller then runs up.
  */
 export function recover(ws: Workspace, helm?: HelmAccess): RecoveryStep[] {
     const steps: RecoveryStep[] = [];
     const exported = unlock(ws, steps);
-    settle(ws, steps, exported, pendingReleaseIds(pendingCreates(exported)));
+    // Pending releases are cleared, not adopted: one the dead run cut off mid-install stays "pending-install" in
+    // Helm, and adopted, the next up hung on it; cleared, the removal below uninstalls it and the up installs it anew.
+    settle(ws, steps, exported, new Map());
     if (helm) {
         const known = recordedReleases(pulumiSync(ws, ["stack", "export", "--stack", ws.stack]).stdout);
         const orphans = helm.list().filter((r) => helm.namespaces.includes(r.namespace) && !known.has(`${r.namespace}/${r.name}`));

@@ -1,11 +1,11 @@
 // Recovery after a killed run: a truncated checkpoint is restored from the newest backup that parses, a truncated
-// attributes sidecar is removed, and the pending creates found (Helm releases by namespace/name, cloud objects by
-// lookup) become recorded resources while the others stay pending, to be cleared.
+// attributes sidecar is removed, and the pending creates found in a cloud become recorded resources while the
+// others stay pending, to be cleared.
 import { strict as assert } from "assert";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { adoptPendingCreates, pendingCreates, pendingReleaseIds, repairCheckpoint } from "../../../tools/engine/recover";
+import { adoptPendingCreates, pendingCreates, repairCheckpoint } from "../../../tools/engine/recover";
 
 describe("recovery after a killed run", () => {
     let dir: string;
@@ -51,19 +51,6 @@ describe("recovery after a killed run", () => {
     it("fails clearly when nothing parses", () => {
         writeFileSync(stackFile(), "");
         assert.throws(() => repairCheckpoint(dir, "lab"), /damaged and no backup parses/);
-    });
-
-    it("takes a pending release's id from its namespace and name; other kinds and unnamed releases have none", () => {
-        const ids = pendingReleaseIds([
-            { urn: "urn:a::platform-mariadb", type: "kubernetes:helm.sh/v3:Release", inputs: { name: "mariadb", namespace: "openstack" } },
-            { urn: "urn:a::platform-plain", type: "kubernetes:helm.sh/v3:Release", inputs: { name: "plain" } },
-            { urn: "urn:a::platform-unnamed", type: "kubernetes:helm.sh/v3:Release", inputs: { chart: "x" } },
-            { urn: "urn:a::credentials-x", type: "osk:secrets:Generated", inputs: {} },
-        ]);
-        assert.deepEqual([...ids.entries()], [
-            ["urn:a::platform-mariadb", { id: "openstack/mariadb" }],
-            ["urn:a::platform-plain", { id: "default/plain" }],
-        ]);
     });
 
     describe("adopting pending creates into the state", () => {
