@@ -275,8 +275,15 @@ exit 1
 `.trimStart();
 }
 
-/** Fails over to another master when this one cannot speak for the cluster (see RemoteCommand's alternateHosts). */
-const CLUSTER_HERE = `kubectl ${ADMIN} get --raw /readyz >/dev/null 2>&1 || { echo "$(hostname) cannot reach the cluster's API" >&2; exit ${HAND_OVER}; }`;
+/** Hands over to another master when this one cannot speak for the cluster (see RemoteCommand's alternateHosts): at
+ * once when it is no master (anymore), after a minute of retries when the API does not answer (while nodes leave,
+ * the endpoint may miss an answer or two, and the next master may be one that is leaving). */
+const CLUSTER_HERE = `[ -f /etc/kubernetes/admin.conf ] || { echo "$(hostname) has no admin.conf" >&2; exit ${HAND_OVER}; }
+for i in $(seq 30); do
+  kubectl ${ADMIN} get --raw /readyz >/dev/null 2>&1 && break
+  [ "$i" -lt 30 ] || { echo "$(hostname) cannot reach the cluster's API" >&2; exit ${HAND_OVER}; }
+  sleep 2
+done`;
 
 /**
  * A node leaving the cluster, run on a surviving master: \`drain\` before the node is reset (its pods move away, and a
