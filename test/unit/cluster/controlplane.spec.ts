@@ -97,7 +97,7 @@ describe("ControlPlane resource graph (prod, 3 masters)", () => {
 
 describe("ControlPlane scaling 3 -> 5 -> 3 masters", function () {
     // Two whole programs under mocks.
-    this.timeout(60000);
+    this.timeout(120000);
     let three: ReturnType<typeof steps>;
     let five: ReturnType<typeof steps>;
     before(async () => {
