@@ -275,13 +275,18 @@ exit 1
 `.trimStart();
 }
 
-/** Hands over to another master when this one cannot speak for the cluster (see RemoteCommand's alternateHosts): at
- * once when it is no master (anymore), after a minute of retries when the API does not answer (while nodes leave,
- * the endpoint may miss an answer or two, and the next master may be one that is leaving). */
-const CLUSTER_HERE = `[ -f /etc/kubernetes/admin.conf ] || { echo "$(hostname) has no admin.conf" >&2; exit ${HAND_OVER}; }
+/**
+ * The start of work on the cluster as a whole, on a master: kubectl \`k\` through this master's own apiserver (while
+ * nodes leave, the endpoint may route to an apiserver whose etcd member just went, and answer EOF), \`retry\` for
+ * what may still drop (an exec stream), and a hand-over to the next master (see RemoteCommand's alternateHosts): at
+ * once when this one is no master (anymore), after a minute when its apiserver does not answer.
+ */
+const ON_CLUSTER = `k() { kubectl ${ADMIN} --server https://127.0.0.1:${APISERVER_PORT} "$@"; }
+retry() { local i; for i in 1 2 3 4 5 6; do "$@" && return 0; [ "$i" -lt 6 ] || return 1; sleep 5; done; }
+[ -f /etc/kubernetes/admin.conf ] || { echo "$(hostname) has no admin.conf" >&2; exit ${HAND_OVER}; }
 for i in $(seq 30); do
-  kubectl ${ADMIN} get --raw /readyz >/dev/null 2>&1 && break
-  [ "$i" -lt 30 ] || { echo "$(hostname) cannot reach the cluster's API" >&2; exit ${HAND_OVER}; }
+  k get --raw /readyz >/dev/null 2>&1 && break
+  [ "$i" -lt 30 ] || { echo "$(hostname) cannot reach its apiserver" >&2; exit ${HAND_OVER}; }
   sleep 2
 done`;
 
@@ -293,22 +298,29 @@ done`;
 export function leaveScript(action: "drain" | "remove", host: Host, role: "master" | "worker"): string {
     if (action === "remove") {
         return `
-${CLUSTER_HERE}
-kubectl ${ADMIN} delete node ${host.name} --ignore-not-found >&2
+${ON_CLUSTER}
+retry k delete node ${host.name} --ignore-not-found >&2
 `.trimStart();
     }
     const etcd = role === "master"
         ? `
-pod=$(kubectl ${ADMIN} -n kube-system get pods -l component=etcd --field-selector status.phase=Running -o name | { grep -v "/etcd-${host.name}$" || true; } | head -n1)
-[ -n "$pod" ] || { echo "no running etcd member to remove ${host.name}'s member through" >&2; exit 1; }
-e="kubectl ${ADMIN} -n kube-system exec $pod -- etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key"
-id=$($e member list | awk -F', ' '$3 == "${host.name}" {print $1}')
-if [ -n "$id" ]; then $e member remove "$id" >&2; fi`
+# One membership change at a time from this master (a destroy removes every other master at once).
+remove_member() {
+  local pod e id
+  pod=$(k -n kube-system get pods -l component=etcd --field-selector status.phase=Running -o name | { grep -v "/etcd-${host.name}$" || true; } | head -n1)
+  [ -n "$pod" ] || { echo "no running etcd member to remove ${host.name}'s member through" >&2; return 1; }
+  e="k -n kube-system exec $pod -- etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key"
+  id=$($e member list | awk -F', ' '$3 == "${host.name}" {print $1}') || return 1
+  [ -z "$id" ] || $e member remove "$id" >&2
+}
+exec 9>${DIR}/etcd-members.lock
+flock -w 600 9
+retry remove_member`
         : "";
     return `
-${CLUSTER_HERE}
-if kubectl ${ADMIN} get node ${host.name} >/dev/null 2>&1; then
-  kubectl ${ADMIN} drain ${host.name} --ignore-daemonsets --delete-emptydir-data --timeout=10m >&2
+${ON_CLUSTER}
+if k get node ${host.name} >/dev/null 2>&1; then
+  retry k drain ${host.name} --ignore-daemonsets --delete-emptydir-data --timeout=10m >&2
 fi${etcd}
 `.trimStart();
 }
