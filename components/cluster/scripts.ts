@@ -330,8 +330,9 @@ export function resetScript(): string {
     return `
 if command -v kubeadm >/dev/null && [ -f /etc/kubernetes/kubelet.conf ]; then
   kubeadm reset -f >&2
-  # The directory's contents, not the directory: it may be a mount point.
-  rm -rf /etc/cni/net.d/* ${DIR}/kubeadm-*.yaml* ${JOIN_STARTED}
+  # The directory's contents, not the directory: it may be a mount point. etcd's data too: a member container still
+  # exiting can write after kubeadm reset emptied it, and the next join's preflight refuses a non-empty data dir.
+  rm -rf /etc/cni/net.d/* /var/lib/etcd/* ${DIR}/kubeadm-*.yaml* ${JOIN_STARTED}
 fi
 `.trimStart();
 }

@@ -321,7 +321,8 @@ describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", fun
         const out = await pulumiRun(ws, ["destroy", "--yes", "--non-interactive", "--stack", STACK]);
         assert.equal(out.code, 0, out.stdout.slice(-4000));
         for (const h of Object.keys(hostAddresses())) {
-            const left = onHost(h, "ls /etc/kubernetes/*.conf /etc/kubernetes/manifests/* /var/lib/etcd/member /etc/kubernetes/pki 2>/dev/null || true; ctr -n k8s.io containers ls -q").trim();
+            // No file under kubeadm's and etcd's directories (kubeadm reset keeps the emptied directories), no container.
+            const left = onHost(h, "find /etc/kubernetes /var/lib/etcd -type f 2>/dev/null || true; ctr -n k8s.io containers ls -q").trim();
             assert.equal(left, "", `${h} keeps cluster state: ${left}`);
         }
         const pids = [...new Set([...hostPids, ...hosts("pids").split(/\s+/).filter(Boolean).map(Number)])];
