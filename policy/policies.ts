@@ -3,6 +3,7 @@
 // Values unknown at preview time are skipped, never reported: a policy judges only what it can see.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { parseAllDocuments } from "yaml";
+import { chartOf, get } from "./props";
 import { checkAutoscaled, checkGuaranteed, checkPriority } from "./workloads";
 
 export const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -34,13 +35,7 @@ export interface PolicyConfig {
     allowedChartDirectories?: string[];
 }
 
-const get = (v: unknown, path: string): unknown => path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), v);
 const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
-
-/** Chart name of a release (the last path element for local charts). */
-export function chartOf(props: Record<string, unknown>): string {
-    return String(props.chart ?? "").split("/").pop() ?? "";
-}
 
 // ---- platform ----------------------------------------------------------------------------------------------
 

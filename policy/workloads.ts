@@ -2,6 +2,7 @@
 // tenant or add-on class can outrank, every API is scaled by an HPA the releases do not fight, and the data layer
 // runs in the Guaranteed QoS class. The pack stands alone: what it knows of the charts is listed here.
 import type { Report, StackResource } from "./policies";
+import { chartOf, get } from "./props";
 
 export const PRIORITY_CLASS = "kubernetes:scheduling.k8s.io/v1:PriorityClass";
 export const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
@@ -37,8 +38,6 @@ export const API_DEPLOYMENTS: Readonly<Record<string, Readonly<Record<string, st
 /** Data-holding charts and the `pod.resources` key of their server. */
 export const GUARANTEED = { mariadb: "server", rabbitmq: "server" } as const;
 
-const get = (v: unknown, path: string): unknown => path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), v);
-const chartOf = (r: StackResource) => String(r.props.chart ?? "").split("/").pop() ?? "";
 const releases = (resources: readonly StackResource[]) => resources.filter((r) => r.type === RELEASE);
 
 /** Every OpenStack workload has a class of the stack's own, at or above the floor; nothing else reaches it. */
@@ -54,7 +53,7 @@ export function checkPriority(resources: readonly StackResource[], report: Repor
     };
     const patches = resources.filter((r) => PATCH.test(r.type));
     for (const rel of releases(resources)) {
-        const chart = chartOf(rel);
+        const chart = chartOf(rel.props);
         if (CLASS_IN_VALUES.includes(chart)) {
             const given = get(rel.props, "values.pod.priorityClassName") as Record<string, unknown> | undefined;
             if (!given || Object.keys(given).length === 0) report(`${chart}: the release gives its workloads no priority class (values.pod.priorityClassName).`);
@@ -75,7 +74,7 @@ export function checkPriority(resources: readonly StackResource[], report: Repor
 export function checkAutoscaled(resources: readonly StackResource[], report: Report): void {
     const hpas = resources.filter((r) => r.type === HPA);
     for (const rel of releases(resources)) {
-        const chart = chartOf(rel);
+        const chart = chartOf(rel.props);
         for (const [deployment, key] of Object.entries(API_DEPLOYMENTS[chart] ?? {})) {
             const hpa = hpas.find((h) => get(h.props, "spec.scaleTargetRef.kind") === "Deployment" && get(h.props, "spec.scaleTargetRef.name") === deployment);
             if (!hpa) {
@@ -92,7 +91,7 @@ export function checkAutoscaled(resources: readonly StackResource[], report: Rep
 
 /** Galera and RabbitMQ in the Guaranteed QoS class: resources enabled, requests equal to limits. */
 export function checkGuaranteed(props: Record<string, unknown>, report: Report): void {
-    const chart = String(props.chart ?? "").split("/").pop() as keyof typeof GUARANTEED;
+    const chart = chartOf(props) as keyof typeof GUARANTEED;
     if (!(chart in GUARANTEED)) return;
     const res = get(props, `values.pod.resources`) as { enabled?: unknown } | undefined;
     if (res === undefined) return;
