@@ -113,21 +113,26 @@ export async function execute(state: State, script: string, what: string, run = 
 
 type Inputs = State & { captureStdout?: string };
 
+/** Runs `create` and keeps its stdout as the step captures it (nothing unless asked). */
+async function runCreate(inputs: Inputs): Promise<Inputs & { stdout: string }> {
+    const stdout = await execute(inputs, inputs.create, "create");
+    return { ...inputs, stdout: inputs.captureStdout === "none" ? "" : stdout };
+}
+
 /** What the plugin does for `osk:remote:Command`. */
 export const CommandHandler: ResourceHandler<Inputs> = {
     token: "osk:remote:Command",
     diff: diffState,
     secretOutputs: (inputs) => (inputs.captureStdout === "secret" ? ["stdout"] : []),
     async create(inputs) {
-        const stdout = await execute(inputs, inputs.create, "create");
+        const outs = await runCreate(inputs);
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const id = (require("crypto") as typeof import("crypto")).randomBytes(8).toString("hex");
-        return { id, outs: { ...inputs, stdout: inputs.captureStdout === "none" ? "" : stdout } };
+        return { id, outs };
     },
     async update(_id, olds, news) {
         if (rerunKeys(olds, news).length === 0) return { outs: { ...news, stdout: olds.stdout ?? "" } };
-        const stdout = await execute(news, news.create, "create");
-        return { outs: { ...news, stdout: news.captureStdout === "none" ? "" : stdout } };
+        return { outs: await runCreate(news) };
     },
     async delete(_id, props) {
         if (props.delete) await execute(props, props.delete, "delete");
