@@ -204,7 +204,12 @@ power_on() { # name
     sleep 0.1
   done
   if [ -f "$state/$name/disk/root/etc/systemd/system/.osk-fresh" ]; then
-    for i in $(seq 100); do host_exec "$name" test -S /run/containerd/containerd.sock && break; sleep 0.1; done
+    # Ready when containerd answers, not when its socket appears (it listens a moment before it serves).
+    local t0=$SECONDS
+    until host_exec "$name" ctr --timeout 2s version >/dev/null 2>&1; do
+      [ $((SECONDS - t0)) -lt 60 ] || die "host $name: containerd did not answer within 60 s; see $state/$name/console"
+      sleep 0.2
+    done
     # On stdin: the image directory is not visible inside the host (its /root is its own).
     for t in "$OSK_LAB_IMAGES"/*.tar; do host_exec "$name" ctr -n k8s.io images import - <"$t" >/dev/null; done
     rm -f "$state/$name/disk/root/etc/systemd/system/.osk-fresh"
