@@ -23,6 +23,10 @@ mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/lock /run/sshd /run/osk-disk
 mount --bind "$disk/root" /run/osk-disk
 disk=/run/osk-disk
+# So is this fixture's own directory (units, systemctl stand-in): a checkout under /tmp or /root would be hidden too.
+mkdir -p /run/osk-lab-hosts
+mount --bind "$here" /run/osk-lab-hosts
+here=/run/osk-lab-hosts
 
 # Every directory a node writes, and the host's identity files, come from its own disk. The mount points exist
 # on the machine (hosts.sh creates the missing ones, empty); what is written under them stays on this disk.
@@ -35,6 +39,8 @@ for f in /etc/hosts /etc/hostname /etc/resolv.conf /etc/fstab; do
   mount --bind "$disk$f" "$f"
 done
 mount --bind "$here/systemctl" /usr/bin/systemctl
+# Where the systemctl stand-in finds the units, as this host sees them.
+echo "OSK_LAB_UNITS=$here/units" >/etc/default/osk-lab
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 
 stopping=0
