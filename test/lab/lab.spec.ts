@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { request as httpsRequest } from "https";
 import { join } from "path";
 import { drainCluster } from "../../components/k8s/drain";
-import { call, issueToken, roleId } from "../../components/keystone/api";
+import { call, issueToken, roleId } from "../../tools/lab/keystone/client";
 import { keystoneAuthPolicy } from "../../components/tenant/addons/render";
 import { validateConfig } from "../../stacks/config/validate";
 import { rawConfig } from "../helpers/stacks";
@@ -22,7 +22,7 @@ function secretsInState(revealedExport: string): string[] {
     const doc = JSON.parse(revealedExport) as { deployment: { resources?: { type: string; outputs?: Record<string, unknown> }[] } };
     const out: string[] = [];
     for (const r of doc.deployment.resources ?? []) {
-        if (!/^(osk:secrets:|pulumi-nodejs:dynamic\/keystone:)/.test(r.type)) continue;
+        if (!/^(osk:secrets:|openstack:identity\/)/.test(r.type)) continue;
         for (const key of ["value", "secret", "keyPem"]) {
             const v = r.outputs?.[key] as { plaintext?: string } | string | undefined;
             const text = typeof v === "object" && v?.plaintext !== undefined ? (JSON.parse(v.plaintext) as string) : v;

@@ -1,5 +1,5 @@
-// A small Keystone v3 client for OSK's identity resources. Self-contained (the dynamic provider serializes what it
-// calls): global fetch, no other imports.
+// A small Keystone v3 client for the lab and its tests: they ask the real Keystone what OSK made, as an operator
+// would. Product code does not use it (the tenant identity is made through the OpenStack provider).
 
 /** Admin credentials for a Keystone. */
 export interface KeystoneAuth {
