@@ -1,11 +1,13 @@
 // Recovery after a `pulumi up` died mid-run (SIGKILL, OOM, a lost machine): what a rerun needs to converge.
 // A dead run leaves its lock and "pending creates": operations that started but were never recorded. Most of
-// OSK's resources can simply be created again (server-side apply upserts; remote steps are guarded; Keystone
-// objects are adopted by name; a generated secret that was never recorded was never handed out). A Helm release
-// cannot: Helm refuses to install a name twice. So pending releases are imported by their id
-// (`<namespace>/<name>`), and the refresh reads back whatever Helm got to.
+// OSK's resources can simply be created again (server-side apply upserts; remote steps are guarded; a generated
+// secret that was never recorded was never handed out). A Helm release cannot: Helm refuses to install a name
+// twice. So pending releases are imported by their id (`<namespace>/<name>`), and the refresh reads back whatever
+// Helm got to. Keystone refuses a second project or user of one name the same way: those are imported by the id
+// Keystone has for the name ({@link keystoneImports}).
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "fs";
 import { join } from "path";
+import { call, domainId, issueToken, type KeystoneAuth } from "../lib/keystone";
 import { pulumiSync, type Workspace } from "./workspace";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -13,6 +15,7 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 export interface PendingCreate {
     urn: string;
     type: string;
+    parent?: string;
     inputs: Record<string, unknown>;
 }
 
@@ -22,12 +25,62 @@ export function pendingCreates(exported: string): PendingCreate[] {
     return (doc.deployment.pending_operations ?? []).filter((op) => op.type === "creating").map((op) => op.resource);
 }
 
-/** The refresh arguments that import pending Helm releases and clear every other pending create. */
-export function recoveryRefreshArgs(pending: readonly PendingCreate[]): string[] {
-    const imports = pending
-        .filter((p) => p.type === RELEASE && typeof p.inputs.name === "string")
-        .flatMap((p) => ["--import-pending-creates", p.urn, "--import-pending-creates", `${String(p.inputs.namespace ?? "default")}/${String(p.inputs.name)}`]);
-    return ["refresh", "--yes", "--non-interactive", ...imports, ...(pending.some((p) => p.type !== RELEASE) ? ["--clear-pending-creates"] : [])];
+/**
+ * The refresh arguments that import pending Helm releases, and the pending creates `found` gives an id for (URN ->
+ * id), and clear every other pending create.
+ */
+export function recoveryRefreshArgs(pending: readonly PendingCreate[], found: ReadonlyMap<string, string> = new Map()): string[] {
+    const ids = new Map(found);
+    for (const p of pending) if (p.type === RELEASE && typeof p.inputs.name === "string") ids.set(p.urn, `${String(p.inputs.namespace ?? "default")}/${String(p.inputs.name)}`);
+    const imports = pending.filter((p) => ids.has(p.urn)).flatMap((p) => ["--import-pending-creates", p.urn, "--import-pending-creates", ids.get(p.urn)!]);
+    return ["refresh", "--yes", "--non-interactive", ...imports, ...(pending.some((p) => !ids.has(p.urn)) ? ["--clear-pending-creates"] : [])];
+}
+
+const IDENTITY = "openstack:identity/";
+
+/**
+ * What a dead run made in Keystone before its state was written, for {@link recover}: the pending project and
+ * users found by name (URN -> id, to import; a second create would be refused), the pending role assignments that
+ * exist (imported by the provider's id, `<domain>/<project>/<group>/<user>/<role>`). An application credential
+ * cannot be imported: Keystone shows its secret only once. One made by the dead run is deleted, so the rerun makes
+ * it again (with a secret the state then keeps). `auth` is the admin the stack's identity is made with.
+ */
+export async function keystoneImports(ws: Workspace, auth: KeystoneAuth): Promise<Map<string, string>> {
+    const backend = String(ws.env.PULUMI_BACKEND_URL ?? "").replace(/^file:\/\//, "");
+    if (backend) repairCheckpoint(backend, ws.stack);
+    const exported = pulumiSync(ws, ["stack", "export", "--stack", ws.stack]).stdout;
+    const pending = pendingCreates(exported).filter((p) => p.type.startsWith(IDENTITY));
+    const found = new Map<string, string>();
+    if (pending.length === 0) return found;
+    const { token } = await issueToken(auth);
+    const get = <T>(path: string) => call<T>(auth.authUrl, token, "GET", path);
+    const q = encodeURIComponent;
+    // The tenant's project and user are made in the admin project's domain.
+    const domain = await domainId(auth.authUrl, token, auth.projectDomain ?? "Default");
+    const recorded = (JSON.parse(exported) as { deployment: { resources?: { type: string; id?: string; parent?: string }[] } }).deployment.resources ?? [];
+    const userOf = (parent?: string) =>
+        recorded.find((r) => r.type === `${IDENTITY}user:User` && r.parent === parent)?.id ?? found.get(pending.find((p) => p.type === `${IDENTITY}user:User` && p.parent === parent)?.urn ?? "");
+    // Projects and users first: a pending credential's owner may be a pending user.
+    const order = (p: PendingCreate) => (/:(Project|User)$/.test(p.type) ? 0 : 1);
+    for (const p of [...pending].sort((a, b) => order(a) - order(b))) {
+        const kind = p.type.split(":").pop();
+        if (kind === "Project" || kind === "User") {
+            const plural = kind === "Project" ? "projects" : "users";
+            const list = await get<Record<string, { id: string }[]>>(`/${plural}?name=${q(String(p.inputs.name))}&domain_id=${q(domain)}`);
+            const id = list?.[plural]?.[0]?.id;
+            if (id) found.set(p.urn, id);
+        } else if (kind === "RoleAssignment") {
+            const { projectId, userId, roleId } = p.inputs as Record<string, string>;
+            const list = await get<{ role_assignments: unknown[] }>(`/role_assignments?scope.project.id=${q(projectId)}&user.id=${q(userId)}&role.id=${q(roleId)}`);
+            if ((list?.role_assignments.length ?? 0) > 0) found.set(p.urn, `/${projectId}//${userId}/${roleId}`);
+        } else if (kind === "ApplicationCredential") {
+            const user = userOf(p.parent);
+            if (!user) continue;
+            const list = await get<{ application_credentials: { id: string }[] }>(`/users/${q(user)}/application_credentials?name=${q(String(p.inputs.name))}`);
+            for (const c of list?.application_credentials ?? []) await call(auth.authUrl, token, "DELETE", `/users/${q(user)}/application_credentials/${q(c.id)}`);
+        }
+    }
+    return found;
 }
 
 function parses(file: string): boolean {
@@ -98,7 +151,7 @@ export interface RecoveryStep {
  * after Helm installed and before the engine wrote even the pending operation, and Helm refuses the name again.
  * Such a release is seconds old and was never handed to anything. The caller then runs up.
  */
-export function recover(ws: Workspace, helm?: HelmAccess): RecoveryStep[] {
+export function recover(ws: Workspace, helm?: HelmAccess, found: ReadonlyMap<string, string> = new Map()): RecoveryStep[] {
     const steps: RecoveryStep[] = [];
     const backend = String(ws.env.PULUMI_BACKEND_URL ?? "").replace(/^file:\/\//, "");
     if (backend) steps.push({ step: repairCheckpoint(backend, ws.stack), code: 0, output: "" });
@@ -106,7 +159,7 @@ export function recover(ws: Workspace, helm?: HelmAccess): RecoveryStep[] {
     steps.push({ step: "cancel", code: cancel.code, output: cancel.stdout + cancel.stderr });
     const exported = pulumiSync(ws, ["stack", "export", "--stack", ws.stack]);
     const pending = pendingCreates(exported.stdout);
-    const refresh = pulumiSync(ws, [...recoveryRefreshArgs(pending), "--stack", ws.stack]);
+    const refresh = pulumiSync(ws, [...recoveryRefreshArgs(pending, found), "--stack", ws.stack]);
     steps.push({ step: `refresh (${pending.length} pending: ${pending.map((p) => p.urn.split("::").pop()).join(", ")})`, code: refresh.code, output: refresh.stdout + refresh.stderr });
     if (helm) {
         const known = recordedReleases(pulumiSync(ws, ["stack", "export", "--stack", ws.stack]).stdout);

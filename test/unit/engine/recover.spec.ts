@@ -61,4 +61,14 @@ describe("recovery after a killed run", () => {
         assert.deepEqual(args, ["refresh", "--yes", "--non-interactive", "--import-pending-creates", "urn:a::platform-mariadb", "--import-pending-creates", "openstack/mariadb", "--clear-pending-creates"]);
         assert.deepEqual(recoveryRefreshArgs([]), ["refresh", "--yes", "--non-interactive"]);
     });
+
+    it("imports the pending creates found elsewhere (Keystone's objects) by their id, and clears only the rest", () => {
+        const pending = [
+            { urn: "urn:a::tenant-project", type: "openstack:identity/project:Project", inputs: { name: "lab-apps" } },
+            { urn: "urn:a::tenant-application-credential", type: "openstack:identity/applicationCredential:ApplicationCredential", inputs: {} },
+        ];
+        const found = new Map([["urn:a::tenant-project", "p1"]]);
+        assert.deepEqual(recoveryRefreshArgs(pending, found), ["refresh", "--yes", "--non-interactive", "--import-pending-creates", "urn:a::tenant-project", "--import-pending-creates", "p1", "--clear-pending-creates"]);
+        assert.deepEqual(recoveryRefreshArgs(pending.slice(0, 1), found), ["refresh", "--yes", "--non-interactive", "--import-pending-creates", "urn:a::tenant-project", "--import-pending-creates", "p1"]);
+    });
 });

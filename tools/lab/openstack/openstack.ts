@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import { existsSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
-import type { KeystoneAuth } from "../keystone/client";
+import type { KeystoneAuth } from "../../lib/keystone";
 import { tenantSchema, type TenantClusterConfig } from "../../../stacks/config/schema";
 
 const ROOT = join(__dirname, "..", "..", "..");

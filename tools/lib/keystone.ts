@@ -1,5 +1,6 @@
-// A small Keystone v3 client for the lab and its tests: they ask the real Keystone what OSK made, as an operator
-// would. Product code does not use it (the tenant identity is made through the OpenStack provider).
+// A small Keystone v3 client: the recovery after a killed run asks Keystone what the run made, and the lab and its
+// tests ask it what OSK made, as an operator would. The stack itself never uses it (the tenant identity is made
+// through the OpenStack provider).
 
 /** Admin credentials for a Keystone. */
 export interface KeystoneAuth {
