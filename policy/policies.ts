@@ -3,6 +3,7 @@
 // Values unknown at preview time are skipped, never reported: a policy judges only what it can see.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { parseAllDocuments } from "yaml";
+import { checkAutoscaled, checkGuaranteed, checkPriority } from "./workloads";
 
 export const RELEASE = "kubernetes:helm.sh/v3:Release";
 export const REMOTE_COMMAND = "osk:remote:Command";
@@ -291,6 +292,8 @@ export function knownView(raw: unknown, tools: Pick<RawTools, "secretValue" | "i
 
 export function policies(tools: RawTools): (ResourceValidationPolicy | StackValidationPolicy)[] {
     const view = (props: Props) => knownView(tools.unwrap(props), tools) as Props;
+    const onStack = (check: (resources: StackResource[], r: Report) => void) => (args: { resources: { type: string; name: string; props: Props }[] }, report: Report) =>
+        check(args.resources.map((r) => ({ type: r.type, name: r.name, props: view(r.props) })), report);
     const onRelease = (check: (p: Props, r: Report) => void) => (args: { type: string; props: Props }, report: Report) => {
         if (args.type === RELEASE) check(view(args.props), report);
     };
@@ -298,7 +301,7 @@ export function policies(tools: RawTools): (ResourceValidationPolicy | StackVali
         {
             name: "control-plane-ha",
             description: "An odd number (3 or more) of masters, leader election on, the API endpoint in every certificate.",
-            validateStack: (args, report) => checkControlPlane(args.resources.map((r) => ({ type: r.type, name: r.name, props: view(r.props) })), report),
+            validateStack: onStack(checkControlPlane),
         },
         { name: "galera-quorum", description: "Galera with at least 3 servers and a disruption budget that keeps quorum.", validateResource: onRelease(checkGalera) },
         { name: "rabbitmq-quorum", description: "RabbitMQ with at least 3 brokers.", validateResource: onRelease(checkRabbitMQ) },
@@ -339,6 +342,17 @@ export function policies(tools: RawTools): (ResourceValidationPolicy | StackVali
                 else if (args.type === REMOTE_COMMAND) checkKubeadmImages(view(args.props), report, cfg);
             },
         },
+        {
+            name: "workload-priority",
+            description: "Every OpenStack workload has one of the stack's priority classes, above anything tenant or add-on pods can be given.",
+            validateStack: onStack(checkPriority),
+        },
+        {
+            name: "openstack-api-autoscaled",
+            description: "Every OpenStack API Deployment has an autoscaling/v2 HPA (min 2), and its release renders no replica count to fight it.",
+            validateStack: onStack(checkAutoscaled),
+        },
+        { name: "data-layer-guaranteed", description: "Galera and RabbitMQ run in the Guaranteed QoS class.", validateResource: onRelease(checkGuaranteed) },
         {
             name: "stateful-protected",
             description: "Releases and StorageClasses that hold data are protected from deletion.",

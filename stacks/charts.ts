@@ -8,7 +8,7 @@ import { PLATFORM_VALUES } from "../components/platform/values";
 import type { Model } from "./config/model";
 
 export function chartSite(m: Model): ChartSite {
-    return { site: m.site, controlPlaneNodes: m.nodeRoles.controlPlane.length, storageBackend: m.platform.storage.backend };
+    return { site: m.site, controlPlaneNodes: m.nodeRoles.controlPlane.length, storageBackend: m.platform.storage.backend, workloads: m.workloads };
 }
 
 export function platformSettings(m: Model): PlatformSettings {

@@ -3,7 +3,8 @@
 export { chartsSchema, type ChartsConfig } from "./args";
 export * from "./catalog";
 export { deployPlan, planEdges, serialize, UPSTREAM_ORDER, type PlanSettings, type PlanStep } from "./plan";
-export { RELEASE_TIMEOUT_SECONDS, releaseArgs, type ReleaseSpec } from "./release";
+export { nullPaths, nullValuesFile, RELEASE_TIMEOUT_SECONDS, releaseArgs, type ReleaseSpec } from "./release";
 export { createStep, type StepContext } from "./step";
 export * from "./values";
 export * from "./images";
+export * from "./workloads";

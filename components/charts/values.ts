@@ -5,6 +5,7 @@
 import type { Registry } from "../core/registry";
 import type { Site } from "../core/site";
 import type { StorageBackend } from "./catalog";
+import type { WorkloadsConfig } from "./workloads";
 
 export type Values = Record<string, unknown>;
 
@@ -16,6 +17,8 @@ export interface ChartSite {
     readonly controlPlaneNodes: number;
     /** Storage behind StorageClass `general`; charts that can use Ceph directly switch on it. */
     readonly storageBackend: StorageBackend;
+    /** Requests and limits overrides and autoscaling (`osk:workloads`). @default DEFAULT_WORKLOADS */
+    readonly workloads?: WorkloadsConfig;
 }
 
 /** What a values builder is given: the site, the layer's own settings, and credentials by name. */

@@ -1,7 +1,7 @@
 // What OSK needs to know about each openstack-helm service chart, read from the charts' values.yaml at the pinned
 // release line (2026.1.x): one file per chart under charts/. The shared builder (values.ts) derives everything
 // else from these entries, so a chart that moves a key is fixed in its own file once.
-import type { ServiceName, Values, ValuesContext } from "../charts";
+import type { ChartWorkloads, ServiceName, Values, ValuesContext } from "../charts";
 import type { OpenStackSettings } from "./args";
 import { barbican } from "./charts/barbican";
 import { cinder } from "./charts/cinder";
@@ -49,6 +49,8 @@ export interface ServiceChart {
     disruptionBudgets: string[];
     /** Other literal-default secrets: value path -> credential name. */
     secrets: Record<string, string>;
+    /** What the chart takes requests, limits and priority classes for, and which Deployments are its APIs. */
+    workloads: ChartWorkloads;
     /** Node selectors OSK sets explicitly: `labels.<path>` -> role label. */
     placement: Record<string, RoleLabel>;
     /** Values only this chart gets, merged last over the shared ones. @default none */

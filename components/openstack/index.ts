@@ -60,7 +60,7 @@ export class OpenStack extends pulumi.ComponentResource {
         const services: Record<string, OpenStackService> = {};
         const values = (chart: string) => serviceValues(chart as ServiceName, { site, settings, secret: (n) => args.credentials.get(n) });
         for (const step of plan.filter((s) => s.layer === "openstack")) {
-            const dependsOn = [args.platform.namespace, ...step.after.map((id) => steps.get(id)!)];
+            const dependsOn = [args.platform.namespace, ...args.platform.podPrerequisites, ...step.after.map((id) => steps.get(id)!)];
             if (step.kind === "gate") {
                 steps.set(step.id, createStep(name, step, { charts, values, provider: args.provider, kubeconfig: args.kubeconfig, parent: this, dependsOn }));
                 continue;

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { OPENSTACK_NAMESPACE, releaseArgs, type ChartSite, type ChartsConfig, type ServiceName } from "../charts";
+import { autoscalers, OPENSTACK_NAMESPACE, releaseArgs, serviceReplicas, type ChartSite, type ChartsConfig, type ServiceName } from "../charts";
 import type { Credentials } from "../platform/credentials";
 import type { OpenStackSettings } from "./args";
 import { SERVICE_CHARTS } from "./catalog";
@@ -29,14 +29,25 @@ export class OpenStackService extends pulumi.ComponentResource {
     /** Endpoint type -> public and internal URL. */
     public readonly endpoints: Record<string, EndpointUrls>;
     public readonly release: k8s.helm.v3.Release;
+    /** The HPA of each API Deployment, when autoscaling is on: they, not the chart, own its replicas. */
+    public readonly autoscalers: k8s.autoscaling.v2.HorizontalPodAutoscaler[];
 
     constructor(name: string, args: OpenStackServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("osk:openstack:Service", name, {}, opts);
         const values = serviceValues(args.service, { site: args.site, settings: args.settings, secret: (n) => args.credentials.get(n) });
+        const scaled = autoscalers(SERVICE_CHARTS[args.service].workloads, args.site, serviceReplicas(args.site));
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             releaseArgs(args.charts, { chart: args.service, namespace: OPENSTACK_NAMESPACE, values }),
             { parent: this, provider: args.provider, dependsOn: args.dependsOn },
+        );
+        this.autoscalers = scaled.map(
+            (hpa) =>
+                new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                    `${name}-hpa-${hpa.name}`,
+                    { metadata: { name: hpa.name, namespace: OPENSTACK_NAMESPACE }, spec: hpa.spec },
+                    { parent: this, provider: args.provider, dependsOn: [this.release] },
+                ),
         );
         this.endpoints = Object.fromEntries(
             SERVICE_CHARTS[args.service].endpoints.map((ep) => [ep.type, { public: publicUrl(args.site, ep), internal: internalUrl(ep) }]),

@@ -1,7 +1,7 @@
 // The values every OpenStack service chart gets from OSK: generated credentials for every literal default,
 // HA replicas and disruption budgets, node placement, and public exposure through the site's gateway. What only
 // one chart gets is in that chart's file under charts/.
-import { adminIdentity, clusterReplicas, imageRegistryAuth, imageTags, mirroredImageValues, merge, nodeSelectors, OPENSTACK_NAMESPACE, RABBITMQ_STATEFULSET, serviceReplicas, setPath, type ChartImage, type ChartSite, type ServiceName, type Values, type ValuesBuilder, type ValuesContext } from "../charts";
+import { adminIdentity, clusterReplicas, imageRegistryAuth, imageTags, mirroredImageValues, merge, nodeSelectors, OPENSTACK_NAMESPACE, RABBITMQ_STATEFULSET, serviceReplicas, setPath, type ChartImage, type ChartSite, type ServiceName, type Values, type ValuesBuilder, type ValuesContext, workloadValues } from "../charts";
 import type { GatewayConfig } from "../platform/args";
 import type { OpenStackSettings } from "./args";
 import { SERVICE_CHARTS, type PublicEndpoint } from "./catalog";
@@ -87,6 +87,9 @@ export function serviceValues<T>(svc: ServiceName, ctx: ValuesContext<T, OpenSta
     // HA: replicas everywhere, and budgets that keep one replica up during drains.
     for (const key of chart.replicas) setPath(v, `pod.replicas.${key}`, replicas);
     for (const key of chart.disruptionBudgets) setPath(v, `pod.lifecycle.disruption_budget.${key}.min_available`, Math.max(0, replicas - 1));
+
+    // Resources and priority classes; under an autoscaler the APIs' replicas are the HPA's, not the chart's.
+    v = merge(v, workloadValues(svc, chart.workloads, m));
 
     for (const ep of chart.endpoints) v = merge(v, exposure(m, ctx.settings.gateway, ep));
     return merge(v, chart.values?.(ctx) ?? {});

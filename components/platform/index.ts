@@ -1,15 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { CEPH_NAMESPACE, chartsSchema, clusterReplicas, createStep, credentialNames, deployPlan, OPENSTACK_NAMESPACE, quorum, ROOK_NAMESPACE, type ChartSite, type PlanStep, type Values } from "../charts";
+import { CEPH_NAMESPACE, chartsSchema, clusterReplicas, CONTAINER_DEFAULT, createStep, credentialNames, deployPlan, OPENSTACK_NAMESPACE, PRIORITY_CLASSES, priorityPatches, quorum, ROOK_NAMESPACE, type ChartSite, type PlanStep, type Values, type WorkloadKind } from "../charts";
 import { parseArgs } from "../core/validation";
 import type { PlatformSettings } from "./args";
 import type { Credentials } from "./credentials";
-import { PLATFORM_VALUES } from "./values";
+import { PLATFORM_VALUES, PLATFORM_WORKLOADS } from "./values";
 
 export { gatewaySchema, platformSchema, type GatewayConfig, type PlatformConfig, type PlatformSettings } from "./args";
 export { Credentials, type CredentialsArgs } from "./credentials";
-export { PLATFORM_VALUES } from "./values";
+export { PLATFORM_VALUES, PLATFORM_WORKLOADS } from "./values";
 
 export interface PlatformArgs {
     /** The site and the facts chart values depend on (profile, control-plane node count, storage backend). */
@@ -42,6 +42,8 @@ export class Platform extends pulumi.ComponentResource {
     /** Every release and gate of this layer by plan step id, for the next layer's dependencies. */
     public readonly steps: ReadonlyMap<string, pulumi.Resource>;
     public readonly namespace: k8s.core.v1.Namespace;
+    /** OSK's PriorityClasses and the namespace's container defaults: what every OpenStack pod needs admitted. */
+    public readonly podPrerequisites: pulumi.Resource[];
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("osk:platform:Platform", name, {}, opts);
@@ -54,12 +56,32 @@ export class Platform extends pulumi.ComponentResource {
         this.namespace = ns(OPENSTACK_NAMESPACE);
         const namespaces = [this.namespace, ...(site.storageBackend === "ceph" ? [ns(ROOK_NAMESPACE), ns(CEPH_NAMESPACE)] : [])];
 
+        // Before any pod: the Priority admission plugin rejects a pod naming a class that does not exist, and the
+        // LimitRange fills in only at admission.
+        this.podPrerequisites = [
+            ...Object.entries(PRIORITY_CLASSES).map(
+                ([cls, c]) =>
+                    new k8s.scheduling.v1.PriorityClass(`${name}-priority-${cls}`, { metadata: { name: cls }, value: c.value, globalDefault: false, preemptionPolicy: "PreemptLowerPriority", description: c.description }, { ...child, dependsOn: args.dependsOn }),
+            ),
+            // Containers the charts render without resources (helm-toolkit's dependency-check init container) get
+            // requests equal to limits, so they neither go unbounded nor take a Guaranteed pod out of its class.
+            new k8s.core.v1.LimitRange(
+                `${name}-container-defaults`,
+                { metadata: { name: "osk-container-defaults", namespace: OPENSTACK_NAMESPACE }, spec: { limits: [{ type: "Container", default: CONTAINER_DEFAULT.limits, defaultRequest: CONTAINER_DEFAULT.requests }] } },
+                { ...child, dependsOn: [this.namespace] },
+            ),
+        ];
         const steps = new Map<string, pulumi.Resource>();
         const values = (chart: string) => platformValues(chart, { site, settings: args.platform, secret: (n) => args.credentials.get(n) });
         const protect = (chart: string) => site.site.profile === "prod" && STATEFUL.includes(chart);
         for (const step of plan.filter((s) => s.layer === "platform")) {
-            const dependsOn = [...namespaces, ...step.after.map((id) => steps.get(id)!)];
-            steps.set(step.id, createStep(name, step, { charts, values, protect, provider: args.provider, kubeconfig: args.kubeconfig, parent: this, dependsOn }));
+            const dependsOn = [...namespaces, ...this.podPrerequisites, ...step.after.map((id) => steps.get(id)!)];
+            const created = createStep(name, step, { charts, values, protect, provider: args.provider, kubeconfig: args.kubeconfig, parent: this, dependsOn });
+            // What waits for this step waits for its pods to carry their class too.
+            const patches = (step.chart ? priorityPatches(PLATFORM_WORKLOADS[step.chart] ?? { workloads: [], jobs: [] }) : []).map((p) =>
+                priorityPatch(`${name}-${step.id}-priority-${p.name}`, p.kind, { metadata: { name: p.name, namespace: step.namespace }, spec: { template: { spec: { priorityClassName: p.priorityClassName } } } }, { ...child, dependsOn: [created], retainOnDelete: true }),
+            );
+            steps.set(step.id, patches.length > 0 ? patches[patches.length - 1] : created);
         }
         this.steps = steps;
 
@@ -105,6 +127,18 @@ export class Platform extends pulumi.ComponentResource {
         }
         this.registerOutputs({ namespace: this.namespace.metadata.name });
     }
+}
+
+/**
+ * The priority class of a workload whose chart takes none, by server-side apply under Pulumi's own field manager:
+ * it owns that one field of the pod template; Helm's three-way merge leaves fields it never rendered, so upgrades
+ * keep it. Costs one rolling restart of the workload after its first install. Kept on delete: the workload goes
+ * with its release, and the provider refuses to drop a patch's share of fields such as spec.selector.
+ */
+function priorityPatch(name: string, kind: WorkloadKind, patch: { metadata: { name: string; namespace: string }; spec: { template: { spec: { priorityClassName: string } } } }, opts: pulumi.CustomResourceOptions): pulumi.Resource {
+    if (kind === "StatefulSet") return new k8s.apps.v1.StatefulSetPatch(name, patch, opts);
+    if (kind === "DaemonSet") return new k8s.apps.v1.DaemonSetPatch(name, patch, opts);
+    return new k8s.apps.v1.DeploymentPatch(name, patch, opts);
 }
 
 /** The values of one platform chart. */

@@ -9,6 +9,7 @@ import type {
     ServiceName,
     Site,
     TenantConfig,
+    WorkloadsConfig,
 } from "./schema";
 
 export { SecretValue } from "../../components/core/secret";
@@ -29,6 +30,8 @@ export interface Model {
     readonly platform: PlatformConfig & { readonly storage: { readonly backend: "ceph" | "local" } };
     readonly openstack: OpenStackConfig & { readonly services: readonly ServiceName[] };
     readonly tenant: TenantConfig;
+    /** Requests and limits overrides and autoscaling. */
+    readonly workloads: WorkloadsConfig;
     readonly secrets: Secrets;
     /** Every node name in the inventory (masters and workers, or the existing cluster's nodes). */
     readonly nodes: readonly string[];

@@ -14,7 +14,10 @@ import {
     type ServiceName,
     type Site,
     type TenantConfig,
+    type WorkloadsConfig,
 } from "./schema";
+import { autoscalingEnabled, workloadProblems } from "../../components/charts/workloads";
+import { CHART_WORKLOADS } from "../workloads";
 
 export interface ParsedSections {
     site?: Site;
@@ -24,6 +27,7 @@ export interface ParsedSections {
     platform?: PlatformConfig;
     openstack?: OpenStackConfig;
     tenant?: TenantConfig;
+    workloads?: WorkloadsConfig;
     /** Which secret keys were given (already checked to be encrypted). */
     secretsPresent: ReadonlySet<string>;
 }
@@ -317,7 +321,18 @@ export function crossFieldProblems(s: ParsedSections): Problem[] {
     platformRules(s, out);
     tenantRules(s, out);
     registryRules(s, out);
+    workloadRules(s, out);
     return out;
+}
+
+/** Requests within limits, prod's stateful services Guaranteed, and autoscalers that can reach the HA count. */
+function workloadRules(s: ParsedSections, out: Problem[]): void {
+    if (!s.site || !s.workloads) return;
+    for (const p of workloadProblems(s.site.profile, s.workloads, CHART_WORKLOADS)) out.push({ path: formatPath("workloads", p.path), message: p.message });
+    const ha = s.site.profile === "prod" ? Math.min(3, s.nodeRoles?.controlPlane.length ?? 3) : 1;
+    if (autoscalingEnabled(s.site.profile, s.workloads) && s.workloads.autoscaling.maxReplicas < ha) {
+        out.push({ path: formatPath("workloads", ["autoscaling", "maxReplicas"]), message: `is ${s.workloads.autoscaling.maxReplicas}, below the ${ha} replicas every API keeps for HA (the autoscalers' minimum); allowed: ${ha} or more` });
+    }
 }
 
 /** A mirror that needs a login has both halves of it: the user in the site section, the password as a secret. */

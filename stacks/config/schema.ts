@@ -2,6 +2,7 @@
 // takes it. Each section parses on its own, so one broken section does not hide the problems of the others.
 // Cross-section rules live in rules.ts.
 import { chartsSchema, type ChartsConfig } from "../../components/charts/args";
+import { workloadsSchema, type WorkloadsConfig } from "../../components/charts/workloads";
 import { controlPlaneSchema, type ControlPlaneConfig } from "../../components/cluster/args";
 import { siteSchema, type Site } from "../../components/core/site";
 import { nodeRolesSchema, type NodeRolesConfig } from "../../components/noderoles/args";
@@ -12,7 +13,7 @@ import { httpUrl } from "../../components/core/fields";
 import { tenantClusterSchema } from "../../components/tenant/args";
 
 export type { ServiceName } from "../../components/charts/catalog";
-export type { ChartsConfig, ControlPlaneConfig, NodeRolesConfig, OpenStackConfig, PlatformConfig, Site };
+export type { ChartsConfig, ControlPlaneConfig, NodeRolesConfig, OpenStackConfig, PlatformConfig, Site, WorkloadsConfig };
 export type { ExistingClusterConfig, Host, KubeadmConfig } from "../../components/cluster/args";
 export type { PolicyRule, TenantClusterConfig } from "../../components/tenant/args";
 
@@ -61,6 +62,7 @@ export const SECTIONS = {
     platform: platformSchema,
     openstack: openstackSchema,
     tenant: tenantSchema,
+    workloads: workloadsSchema,
 } as const;
 export type SectionName = keyof typeof SECTIONS;
-export const OPTIONAL_SECTIONS: readonly SectionName[] = ["platform", "tenant"];
+export const OPTIONAL_SECTIONS: readonly SectionName[] = ["platform", "tenant", "workloads"];

@@ -109,6 +109,7 @@ export function validateConfig(raw: RawConfig): ValidationResult {
         platform: { ...s.platform, storage: { ...s.platform.storage, backend: storageBackend(s.site, s.platform) } },
         openstack: { ...s.openstack, services: s.openstack.services as ServiceName[] },
         tenant: s.tenant,
+        workloads: s.workloads,
         secrets: secrets as Secrets,
         nodes: inventory(s.controlPlane) ?? [],
     };

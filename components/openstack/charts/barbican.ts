@@ -21,5 +21,10 @@ export const barbican: ServiceChart = {
     disruptionBudgets: ["api"],
     // Unset, barbican falls back to a well-known key-encryption key.
     secrets: { "conf.barbican.simple_crypto_plugin.kek": "barbican-kek" },
+    // `pod.resources` and `pod.priorityClassName` keys the chart's templates read (helm-toolkit's component names).
+    workloads: {
+        workloads: [{ resources: "api", tier: "api", priority: "barbican_api", object: { kind: "Deployment", name: "barbican-api" }, autoscale: "api" }],
+        jobs: ["bootstrap", "db_init", "db_sync", "db_drop", "rabbit_init", "ks_endpoints", "ks_service", "ks_user", "tests", "image_repo_sync"],
+    },
     placement: { api: "openstack-control-plane", job: "openstack-control-plane" },
 };

@@ -27,6 +27,15 @@ export const cinder: ServiceChart = {
     replicas: ["api", "scheduler"],
     disruptionBudgets: ["api"],
     secrets: {},
+    // `pod.resources` and `pod.priorityClassName` keys the chart's templates read (helm-toolkit's component names).
+    workloads: {
+        workloads: [
+            { resources: "api", tier: "api", priority: "cinder_api", object: { kind: "Deployment", name: "cinder-api" }, autoscale: "api" },
+            { resources: "scheduler", tier: "worker", priority: "cinder_scheduler" },
+            { resources: "volume", tier: "worker", priority: "cinder_volume" },
+        ],
+        jobs: ["volume_usage_audit", "bootstrap", "rabbit_init", "db_init", "db_sync", "db_drop", "db_purge", "clean", "backup_storage_init", "storage_init", "ks_endpoints", "ks_service", "ks_user", "tests", "image_repo_sync"],
+    },
     placement: { api: "openstack-control-plane", volume: "openstack-control-plane", job: "openstack-control-plane" },
     values: () => ({
         storage: "ceph",

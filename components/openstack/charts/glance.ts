@@ -23,6 +23,11 @@ export const glance: ServiceChart = {
     replicas: ["api"],
     disruptionBudgets: ["api"],
     secrets: { "endpoints.ceph_object_store.auth.glance.password": "glance-object-store" },
+    // `pod.resources` and `pod.priorityClassName` keys the chart's templates read (helm-toolkit's component names).
+    workloads: {
+        workloads: [{ resources: "api", tier: "api", priority: "glance_api", object: { kind: "Deployment", name: "glance-api" }, autoscale: "api" }],
+        jobs: ["storage_init", "metadefs_load", "db_sync", "db_init", "db_drop", "ks_user", "ks_service", "ks_endpoints", "rabbit_init", "bootstrap", "tests", "image_repo_sync"],
+    },
     placement: { api: "openstack-control-plane", job: "openstack-control-plane" },
     values: (ctx) => ({ storage: usesCeph(ctx.site) ? "rbd" : "pvc", volume: { class_name: STORAGE_CLASS } }),
 };

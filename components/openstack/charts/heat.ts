@@ -27,5 +27,14 @@ export const heat: ServiceChart = {
     replicas: ["api", "cfn", "engine"],
     disruptionBudgets: ["api", "cfn"],
     secrets: {},
+    // `pod.resources` and `pod.priorityClassName` keys the chart's templates read (helm-toolkit's component names).
+    workloads: {
+        workloads: [
+            { resources: "api", tier: "api", priority: "heat_api", object: { kind: "Deployment", name: "heat-api" }, autoscale: "api" },
+            { resources: "cfn", tier: "api", priority: "heat_cfn", object: { kind: "Deployment", name: "heat-cfn" }, autoscale: "cfn" },
+            { resources: "engine", tier: "worker", priority: "heat_engine" },
+        ],
+        jobs: ["bootstrap", "db_init", "db_sync", "db_drop", "ks_endpoints", "ks_service", "ks_user", "rabbit_init", "tests", "trusts", "engine_cleaner", "purge_deleted", "image_repo_sync"],
+    },
     placement: { api: "openstack-control-plane", engine: "openstack-control-plane", job: "openstack-control-plane" },
 };

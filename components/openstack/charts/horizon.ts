@@ -22,5 +22,10 @@ export const horizon: ServiceChart = {
     replicas: ["server"],
     disruptionBudgets: ["horizon"],
     secrets: { "conf.horizon.local_settings.config.horizon_secret_key": "horizon-secret-key" },
+    // `pod.resources` and `pod.priorityClassName` keys the chart's templates read (helm-toolkit's component names).
+    workloads: {
+        workloads: [{ resources: "server", tier: "api", priority: "horizon", object: { kind: "Deployment", name: "horizon" }, autoscale: "server" }],
+        jobs: ["db_init", "db_sync", "db_drop", "image_repo_sync", "tests"],
+    },
     placement: { dashboard: "openstack-control-plane", job: "openstack-control-plane" },
 };

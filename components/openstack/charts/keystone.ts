@@ -26,5 +26,10 @@ export const keystone: ServiceChart = {
     replicas: ["api"],
     disruptionBudgets: ["api"],
     secrets: {},
+    // `pod.resources` and `pod.priorityClassName` keys the chart's templates read (helm-toolkit's component names).
+    workloads: {
+        workloads: [{ resources: "api", tier: "api", priority: "keystone_api", object: { kind: "Deployment", name: "keystone-api" }, autoscale: "api" }],
+        jobs: ["bootstrap", "domain_manage", "db_init", "db_sync", "db_drop", "rabbit_init", "tests", "fernet_setup", "fernet_rotate", "credential_setup", "credential_rotate", "credential_cleanup", "image_repo_sync"],
+    },
     placement: { api: "openstack-control-plane", job: "openstack-control-plane" },
 };

@@ -23,5 +23,15 @@ export const manila: ServiceChart = {
     replicas: ["api", "scheduler"],
     disruptionBudgets: ["api"],
     secrets: { "conf.manila.generic.service_instance_password": "manila-service-instance" },
+    // `pod.resources` and `pod.priorityClassName` keys the chart's templates read (helm-toolkit's component names).
+    workloads: {
+        workloads: [
+            { resources: "api", tier: "api", priority: "manila_api", object: { kind: "Deployment", name: "manila-api" }, autoscale: "api" },
+            { resources: "data", tier: "worker", priority: "manila_data" },
+            { resources: "scheduler", tier: "worker", priority: "manila_scheduler" },
+            { resources: "share", tier: "worker", priority: "manila_share" },
+        ],
+        jobs: ["bootstrap", "db_init", "db_sync", "db_purge", "db_drop", "rabbit_init", "ks_endpoints", "ks_service", "ks_user", "tests", "image_repo_sync"],
+    },
     placement: { api: "openstack-control-plane", share: "openstack-control-plane", job: "openstack-control-plane" },
 };

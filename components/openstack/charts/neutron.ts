@@ -46,6 +46,20 @@ export const neutron: ServiceChart = {
         "conf.ovn_agent.DEFAULT.metadata_proxy_shared_secret": METADATA_SECRET,
         "conf.ovn_metadata_agent.DEFAULT.metadata_proxy_shared_secret": METADATA_SECRET,
     },
+    // `pod.resources` and `pod.priorityClassName` keys the chart's templates read (helm-toolkit's component names).
+    workloads: {
+        workloads: [
+            { resources: "server", tier: "api", priority: "neutron_server", object: { kind: "Deployment", name: "neutron-server" }, autoscale: "server" },
+            // The RPC server reads the server's resources.
+            { resources: "server", tier: "api", priority: "neutron_rpc_server" },
+            { resources: "agent.ovs", tier: "agent", priority: "neutron_ovs_agent" },
+            { resources: "agent.dhcp", tier: "agent", priority: "neutron_dhcp_agent" },
+            { resources: "agent.l3", tier: "agent", priority: "neutron_l3_agent" },
+            { resources: "agent.metadata", tier: "agent", priority: "neutron_metadata_agent" },
+            { resources: "netns_cleanup_cron", tier: "agent", priority: "neutron_netns_cleanup_cron" },
+        ],
+        jobs: ["bootstrap", "db_init", "rabbit_init", "db_sync", "db_drop", "ks_endpoints", "ks_service", "ks_user", "tests", "image_repo_sync"],
+    },
     placement: {
         ovs: "openvswitch",
         "agent.dhcp": "openstack-control-plane",

@@ -47,6 +47,18 @@ export const nova: ServiceChart = {
     replicas: ["osapi", "api_metadata", "conductor", "scheduler", "novncproxy"],
     disruptionBudgets: ["osapi", "metadata"],
     secrets: { "conf.nova.neutron.metadata_proxy_shared_secret": METADATA_SECRET },
+    // `pod.resources` and `pod.priorityClassName` keys the chart's templates read (helm-toolkit's component names).
+    workloads: {
+        workloads: [
+            { resources: "api", tier: "api", priority: "nova_api_osapi", object: { kind: "Deployment", name: "nova-api-osapi" }, autoscale: "osapi" },
+            { resources: "api_metadata", tier: "api", priority: "nova_api_metadata", object: { kind: "Deployment", name: "nova-api-metadata" }, autoscale: "api_metadata" },
+            { resources: "novncproxy", tier: "api", priority: "nova_novncproxy" },
+            { resources: "conductor", tier: "worker", priority: "nova_conductor" },
+            { resources: "scheduler", tier: "worker", priority: "nova_scheduler" },
+            { resources: "compute", tier: "agent", priority: "nova_compute" },
+        ],
+        jobs: ["bootstrap", "storage_init", "db_init", "rabbit_init", "db_sync", "archive_deleted_rows", "db_drop", "ks_endpoints", "ks_service", "ks_user", "tests", "cell_setup", "service_cleaner", "image_repo_sync"],
+    },
     placement: {
         "agent.compute": "openstack-compute-node",
         osapi: "openstack-control-plane",

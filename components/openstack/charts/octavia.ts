@@ -33,6 +33,17 @@ export const octavia: ServiceChart = {
     },
     // Upstream places the worker, health manager and driver agent on `openstack-network-node`, a label OSK
     // does not manage; the control-plane nodes carry Open vSwitch and serve as network nodes.
+    // `pod.resources` and `pod.priorityClassName` keys the chart's templates read (helm-toolkit's component names).
+    workloads: {
+        workloads: [
+            { resources: "api", tier: "api", priority: "octavia_api", object: { kind: "Deployment", name: "octavia-api" }, autoscale: "api" },
+            { resources: "driver_agent", tier: "worker", priority: "octavia_driver_agent" },
+            { resources: "worker", tier: "worker", priority: "octavia_worker" },
+            { resources: "housekeeping", tier: "worker", priority: "octavia_housekeeping" },
+            { resources: "health_manager", tier: "agent", priority: "octavia_health_manager" },
+        ],
+        jobs: ["bootstrap", "rabbit_init", "db_init", "db_sync", "db_drop", "ks_endpoints", "ks_service", "ks_user", "tests", "image_repo_sync"],
+    },
     placement: {
         api: "openstack-control-plane",
         worker: "openstack-control-plane",

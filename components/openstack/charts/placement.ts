@@ -19,5 +19,10 @@ export const placement: ServiceChart = {
     replicas: ["api"],
     disruptionBudgets: ["api"],
     secrets: {},
+    // `pod.resources` and `pod.priorityClassName` keys the chart's templates read (helm-toolkit's component names).
+    workloads: {
+        workloads: [{ resources: "api", tier: "api", priority: "placement", object: { kind: "Deployment", name: "placement-api" }, autoscale: "api" }],
+        jobs: ["db_init", "db_sync", "db_drop", "ks_endpoints", "ks_service", "ks_user"],
+    },
     placement: { api: "openstack-control-plane", job: "openstack-control-plane" },
 };

@@ -1,6 +1,6 @@
 // The values OSK gives the Rook/Ceph charts (prod storage): the operator, a Ceph cluster on the configured
 // devices with the RBD pool behind StorageClass `general`, and the adapter that hands Ceph's keys to OpenStack.
-import { CEPH_NAMESPACE, imageTags, merge, mirroredImageValues, OSH_IMAGES, ROOK_NAMESPACE, selectNodes, STORAGE_CLASS, type ChartImage, type Values, type ValuesContext } from "../../charts";
+import { CEPH_NAMESPACE, imageTags, merge, mirroredImageValues, OSH_IMAGES, ROOK_NAMESPACE, selectNodes, STORAGE_CLASS, type ChartImage, type Values, type ValuesContext, type ChartWorkloads } from "../../charts";
 import type { PlatformSettings } from "../args";
 
 /** The operator chart's images at 1.17.7: the operator and the Ceph CSI driver with its sidecars. */
@@ -26,6 +26,9 @@ export const CEPH_ADAPTER_IMAGES: ChartImage[] = imageTags({
     dep_check: OSH_IMAGES.depCheck,
     image_repo_sync: OSH_IMAGES.infraImageRepoSync,
 });
+
+/** ceph-adapter-rook runs Jobs only. */
+export const CEPH_ADAPTER_WORKLOADS: ChartWorkloads = { workloads: [], jobs: ["namespace_client_key", "namespace_client_ceph_config"] };
 
 /** prod storage: the Rook operator. */
 export function rookOperatorValues<T>(ctx: ValuesContext<T, PlatformSettings>): Values {

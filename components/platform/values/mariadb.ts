@@ -1,5 +1,5 @@
 // The values OSK gives the mariadb chart: Galera sized by profile, a budget that keeps quorum, generated passwords.
-import { merge, imageTags, mirroredImageValues, OSH_IMAGES, type ChartImage, adminIdentity, clusterReplicas, imageRegistryAuth, isProd, quorum, STORAGE_CLASS, type Values, type ValuesContext } from "../../charts";
+import { merge, imageTags, mirroredImageValues, OSH_IMAGES, type ChartImage, adminIdentity, clusterReplicas, imageRegistryAuth, isProd, quorum, STORAGE_CLASS, type Values, type ValuesContext, type ChartWorkloads, guaranteed } from "../../charts";
 import type { PlatformSettings } from "../args";
 
 /** Every key of the chart's `images.tags` at the pinned 2026.1.x line: the site's mirror replaces each one. */
@@ -16,6 +16,16 @@ export const MARIADB_IMAGES: ChartImage[] = imageTags({
     dep_check: OSH_IMAGES.depCheck,
     image_repo_sync: OSH_IMAGES.infraImageRepoSync,
 });
+
+/** What the chart takes resources for (its values.yaml `pod.resources`); it reads no `pod.priorityClassName`, so
+ * the server and controller get their class by a patch (see Platform). */
+export const MARIADB_WORKLOADS: ChartWorkloads = {
+    workloads: [
+        { resources: "server", tier: "data", stateful: true, object: { kind: "StatefulSet", name: "mariadb-server" }, size: { prod: guaranteed("4", "8Gi") } },
+        { resources: "controller", tier: "worker", object: { kind: "Deployment", name: "mariadb-controller" } },
+    ],
+    jobs: ["tests", "prometheus_create_mysql_user", "image_repo_sync", "mariadb_backup", "ks_user"],
+};
 
 export function mariadbValues<T>(ctx: ValuesContext<T, PlatformSettings>): Values {
     const n = clusterReplicas(ctx.site);

@@ -1,5 +1,5 @@
 // The values OSK gives the rabbitmq chart: brokers sized by profile, Kubernetes peer discovery, autoheal.
-import { merge, imageTags, mirroredImageValues, OSH_IMAGES, type ChartImage, clusterReplicas, imageRegistryAuth, STORAGE_CLASS, type Values, type ValuesContext } from "../../charts";
+import { merge, imageTags, mirroredImageValues, OSH_IMAGES, type ChartImage, clusterReplicas, imageRegistryAuth, STORAGE_CLASS, type Values, type ValuesContext, type ChartWorkloads, guaranteed, RABBITMQ_STATEFULSET } from "../../charts";
 import type { PlatformSettings } from "../args";
 
 /** Every key of the chart's `images.tags` at the pinned 2026.1.x line: the site's mirror replaces each one. */
@@ -11,6 +11,12 @@ export const RABBITMQ_IMAGES: ChartImage[] = imageTags({
     dep_check: OSH_IMAGES.depCheck,
     image_repo_sync: OSH_IMAGES.infraImageRepoSync,
 });
+
+/** What the chart takes resources for; it reads no `pod.priorityClassName`: the brokers get theirs by a patch. */
+export const RABBITMQ_WORKLOADS: ChartWorkloads = {
+    workloads: [{ resources: "server", tier: "data", stateful: true, object: { kind: "StatefulSet", name: RABBITMQ_STATEFULSET }, size: { prod: guaranteed("2", "4Gi") } }],
+    jobs: ["tests", "image_repo_sync"],
+};
 
 export function rabbitmqValues<T>(ctx: ValuesContext<T, PlatformSettings>): Values {
     return merge(mirroredImageValues(RABBITMQ_IMAGES, ctx.site.site.registry), {

@@ -73,11 +73,11 @@ const WORKLOADS = {
         "octavia-health-manager": W("DaemonSet", null, "health_manager"),
     },
     manila: { "manila-scheduler": W("Deployment", "scheduler", "scheduler"), "manila-share": W("Deployment", "share", "share") },
-    mariadb: { "mariadb-server": W("StatefulSet", "server", "server", CP, "mariadb") },
+    mariadb: { "mariadb-server": W("StatefulSet", "server", "server", CP, "mariadb"), "mariadb-controller": W("Deployment", "controller", "server") },
     rabbitmq: { "rabbitmq-rabbitmq": W("StatefulSet", "server", "server") },
     memcached: { "memcached-memcached": W("StatefulSet", "server", "server") },
     openvswitch: { openvswitch: W("DaemonSet", null, "ovs", OVS) },
-    libvirt: { libvirt: W("DaemonSet", null, "agent.libvirt", CN) },
+    libvirt: { "libvirt-libvirt-default": W("DaemonSet", null, "agent.libvirt", CN) },
     "local-storage": {},
     "ceph-adapter-rook": {},
 };
@@ -88,6 +88,8 @@ const JOBS = {
     rabbitmq: { "cluster-wait": 0 },
 };
 const CHARTS = Object.keys(WORKLOADS);
+// Charts whose real templates read no pod.priorityClassName: OSK patches the class in after the release.
+const NO_PRIORITY_KEY = ["mariadb", "rabbitmq", "memcached", "libvirt"];
 const RELEASE = { "local-storage": "general" };
 const CLUSTER_SCOPED = new Set(["StorageClass", "PersistentVolume"]);
 
@@ -169,12 +171,32 @@ function checkChart(chart, where, values, objs) {
         for (const c of o.spec?.template?.spec?.containers ?? []) check(imageOk(c.image), where, `${id} image ${c.image}`);
     }
 
+    // An unset (null) replicas key renders no count, as the real charts do; a missing one keeps the lab default 1.
+    const replicasOf = (key) => (values.pod?.replicas?.[key] === null ? undefined : (values.pod?.replicas?.[key] ?? 1));
+
+    // resources and priority: every container of every pod has requests and limits when the values enable them
+    // (the init container excepted: it has none, as helm-toolkit's has none; Jobs where the values size them); a pod's class is one the values give,
+    // and never in the charts whose real templates read no pod.priorityClassName
+    const classes = new Set(Object.values(values.pod?.priorityClassName ?? {}));
+    for (const o of objs.filter((x) => x.spec?.template?.spec)) {
+        const ps = o.spec.template.spec;
+        const id = `${o.kind}/${o.metadata.name}`;
+        // Jobs: those the values size (a Job the real chart renders without a resources key has none).
+        const sized = o.kind !== "Job" || get(values.pod?.resources?.jobs, o.metadata.name.slice(chart.length + 1).replace(/-/g, "_")) !== undefined;
+        if (values.pod?.resources?.enabled && o.metadata.name !== `${chart}-images` && sized) {
+            for (const c of ps.containers) check(c.resources?.requests?.cpu && c.resources?.limits?.memory, where, `${id} container ${c.name} without resources`);
+        }
+        for (const c of ps.initContainers ?? []) check(!c.resources, where, `${id} init container ${c.name} has resources`);
+        if (ps.priorityClassName) check(classes.has(ps.priorityClassName) && !NO_PRIORITY_KEY.includes(chart), where, `${id} priorityClassName ${ps.priorityClassName}`);
+        if (o.kind !== "Job" && classes.size > 0 && !NO_PRIORITY_KEY.includes(chart)) check(ps.priorityClassName, where, `${id} has no priorityClassName though the values give classes`);
+    }
+
     // workloads: replicas, node selectors, PVC classes
     const expectWorkload = (name, w) => {
         const o = find(w.kind, name);
         check(o, where, `${w.kind} ${name} missing`);
         if (!o) return;
-        if (w.replicas) check(o.spec.replicas === (values.pod?.replicas?.[w.replicas] ?? 1), where, `${name} replicas ${o.spec.replicas}`);
+        if (w.replicas) check(o.spec.replicas === replicasOf(w.replicas), where, `${name} replicas ${o.spec.replicas}`);
         check(same(o.spec.template.spec.nodeSelector, selectorOf(values, w.labels, w.defaultKey)), where, `${name} nodeSelector ${JSON.stringify(o.spec.template.spec.nodeSelector)}`);
         for (const t of o.spec.volumeClaimTemplates ?? []) check(t.spec.storageClassName === (values.volume?.class_name ?? "general"), where, `${name} claim class ${t.spec.storageClassName}`);
         if (w.kind === "StatefulSet") check((o.spec.volumeClaimTemplates ?? []).length === (chart === "memcached" ? 0 : 1), where, `${name} claim templates`);
@@ -206,7 +228,7 @@ function checkChart(chart, where, values, objs) {
             if (s && d) check(Object.entries(s.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v), where, `Service ${ep.service} does not select its Deployment`);
             if (i === 0 && d) {
                 const key = svc.replicas[0];
-                check(d.spec.replicas === (values.pod?.replicas?.[key] ?? 1), where, `${ep.service} replicas ${d.spec.replicas}`);
+                check(d.spec.replicas === replicasOf(key), where, `${ep.service} replicas ${d.spec.replicas}`);
                 const placed = Object.keys(svc.placement).find((p) => p !== "job" && !p.startsWith("agent.") && p !== "ovs");
                 check(same(d.spec.template.spec.nodeSelector, selectorOf(values, placed, CP)), where, `${ep.service} nodeSelector`);
                 const pdbKey = svc.disruptionBudgets[0];

@@ -10,10 +10,11 @@ import { plainStrings, runStack, type RunResult } from "../../helpers/mockRun";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const EXACT = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
-/** Plan step id of a resource name, or undefined for resources outside the plan (namespaces). */
+/** Plan step id of a resource name (a release, or the priority patch that ends its step), or undefined for
+ * resources outside the plan (namespaces, PriorityClasses, the LimitRange). */
 function stepOf(name: string): string | undefined {
-    const m = /^(?:platform|openstack)-(.+?)(?:-release)?$/.exec(name);
-    return m && !m[1].startsWith("ns-") ? m[1] : undefined;
+    const m = /^(?:platform|openstack)-(.+?)(?:-release|-priority-[a-z0-9-]+)?$/.exec(name);
+    return m && !/^(ns-|priority-|container-defaults$)/.test(m[1]) ? m[1] : undefined;
 }
 
 for (const stack of ["dev", "prod"]) {
@@ -55,6 +56,11 @@ for (const stack of ["dev", "prod"]) {
                 }
             }
             assert.deepEqual(edges.sort(), planEdges(deployPlan(model(stack))));
+        });
+
+        it("installs every release after OSK's PriorityClasses and the namespace's container defaults", () => {
+            const prerequisites = ["platform-priority-osk-infrastructure", "platform-priority-osk-api", "platform-container-defaults"];
+            for (const r of run.ofType(RELEASE)) for (const p of prerequisites) assert.ok(r.dependsOn.includes(p), `${r.name} does not wait for ${p}`);
         });
 
         it("gates Keystone on the databases, broker and cache being ready, and the services on Keystone", () => {

@@ -90,7 +90,9 @@ describe("ControlPlane resource graph (prod, 3 masters)", () => {
 describe("ControlPlane scaling 3 -> 5 -> 3 masters", () => {
     let three: ReturnType<typeof steps>;
     let five: ReturnType<typeof steps>;
-    before(async () => {
+    before(async function () {
+        // Two whole prod stacks under mocks: on a loaded 2-core machine that takes longer than the default.
+        this.timeout(60_000);
         three = steps(await runStack("prod", { edit: masters(3) }));
         five = steps(await runStack("prod", { edit: masters(5) }));
     });

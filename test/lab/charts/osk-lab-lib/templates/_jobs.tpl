@@ -24,7 +24,8 @@ bootstrap: 5
 {{- else -}}
 {{- $name = .job.name -}}{{- $weight = .job.weight | default 0 -}}
 {{- end -}}
-{{- $w := dict "name" $name "component" (trimPrefix (printf "%s-" .ctx.Chart.Name) $name) "labels" "job" -}}
+{{- $component := trimPrefix (printf "%s-" .ctx.Chart.Name) $name -}}
+{{- $w := dict "name" $name "component" $component "labels" "job" "resources" (printf "jobs.%s" ($component | replace "-" "_")) -}}
 apiVersion: batch/v1
 kind: Job
 {{ include "osk-lab.metadata" (dict "ctx" .ctx "name" $name "component" $w.component "annotations" (dict "helm.sh/hook" "post-install,post-upgrade" "helm.sh/hook-weight" ($weight | int | toString) "helm.sh/hook-delete-policy" "before-hook-creation")) }}

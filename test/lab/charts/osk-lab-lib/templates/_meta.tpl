@@ -93,11 +93,28 @@ dict: ctx, path, [defaultKey] (default openstack-control-plane). The value defau
 {{ $node.node_selector_key | default .defaultKey | default "openstack-control-plane" }}: {{ $node.node_selector_value | default "enabled" | toString | quote }}
 {{- end }}
 
-{{/* `pod.replicas.<key>` as an integer, 1 when unset. dict: ctx, key */}}
+{{/* `pod.replicas.<key>` as an integer; empty when the values leave the key unset (or null). A workload with
+no replicas key gets 1. dict: ctx, key */}}
 {{- define "osk-lab.replicas" -}}
 {{- $pod := .ctx.Values.pod | default dict -}}
-{{- $r := dig "replicas" .key 1 $pod -}}
-{{- $r | int -}}
+{{- if not .key -}}1
+{{- else -}}
+{{- $r := dig "replicas" .key nil $pod -}}
+{{- if not (kindIs "invalid" $r) }}{{ $r | int }}{{ end -}}
+{{- end -}}
+{{- end }}
+
+{{/* The YAML of `pod.resources.<key>` (dotted), empty unless `pod.resources.enabled` and the key is a map.
+dict: ctx, key */}}
+{{- define "osk-lab.resources" -}}
+{{- $all := dig "resources" dict (.ctx.Values.pod | default dict) -}}
+{{- if and .key (kindIs "map" $all) $all.enabled -}}
+{{- $node := $all -}}
+{{- range $k := splitList "." .key -}}
+{{- $node = kindIs "map" $node | ternary (get (kindIs "map" $node | ternary $node dict) $k) nil -}}
+{{- end -}}
+{{- if kindIs "map" $node }}{{ toYaml $node }}{{ end -}}
+{{- end -}}
 {{- end }}
 
 {{/* A Service/container port name: a DNS label (catalog names such as novnc_proxy carry underscores). */}}

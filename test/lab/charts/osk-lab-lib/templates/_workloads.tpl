@@ -7,6 +7,8 @@ osk-lab-lib: workloads. A workload is a dict from a chart's lab spec:
   labels      `labels.<path>` giving the nodeSelector (default "job"), e.g. "agent.compute"
   defaultKey  node label when `labels.<path>` is unset (default openstack-control-plane)
   pdb         `pod.lifecycle.disruption_budget.<key>` guarding this workload
+  resources   `pod.resources.<key>` (dotted) of its container, rendered when `pod.resources.enabled`
+  priority    `pod.priorityClassName.<key>` of its pods: set only where the real chart's template reads one
   port, portName   the container port, also the port of `services`
   services    [{ name, [port], [portName], [headless] }] Services selecting this workload
   serviceName StatefulSet governing Service
@@ -28,16 +30,28 @@ metadata:
     {{- include "osk-lab.labels" .ctx | nindent 4 }}
     {{- include "osk-lab.selector" $sel | nindent 4 }}
 spec:
+  {{- with $w.priority }}{{ with dig "priorityClassName" . "" ($.ctx.Values.pod | default dict) }}
+  priorityClassName: {{ . }}
+  {{- end }}{{ end }}
   nodeSelector:
     {{- include "osk-lab.nodeSelector" (dict "ctx" .ctx "path" $w.labels "defaultKey" $w.defaultKey) | nindent 4 }}
   {{- with .restartPolicy }}
   restartPolicy: {{ . }}
   {{- end }}
+  {{- /* Like helm-toolkit's dependency-check init container, it has no resources of its own. */}}
+  initContainers:
+    - name: init
+      image: {{ include "osk-lab.image" (dict "ctx" .ctx "name" "dep_check" "component" "dep_check") }}
+      command: ["osk-lab-standin"]
   containers:
     - name: {{ $sel.component | replace "_" "-" | trunc 63 | trimSuffix "-" }}
       image: {{ include "osk-lab.image" (dict "ctx" .ctx "name" $w.name "component" $sel.component) }}
       command: ["osk-lab-standin"]
       args: [{{ $w.name | quote }}]
+      {{- with include "osk-lab.resources" (dict "ctx" .ctx "key" $w.resources) }}
+      resources:
+        {{- . | nindent 8 }}
+      {{- end }}
       {{- if $w.port }}
       ports:
         - name: {{ include "osk-lab.portName" $w.portName }}
@@ -62,7 +76,9 @@ apiVersion: apps/v1
 kind: {{ $kind }}
 {{ include "osk-lab.metadata" (dict "ctx" .ctx "name" $w.name "component" $sel.component) }}
 spec:
-  {{- if ne $kind "DaemonSet" }}
+  {{- /* As the real charts render `replicas: {{ .Values.pod.replicas.<key> }}`: an unset key (OSK passes null
+  when an HPA owns the Deployment) renders no count. */}}
+  {{- if and (ne $kind "DaemonSet") (include "osk-lab.replicas" (dict "ctx" .ctx "key" $w.replicas)) }}
   replicas: {{ include "osk-lab.replicas" (dict "ctx" .ctx "key" $w.replicas) }}
   {{- end }}
   {{- if eq $kind "StatefulSet" }}
