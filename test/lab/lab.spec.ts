@@ -13,7 +13,7 @@ import { call, issueToken, roleId } from "../../tools/lib/keystone";
 import { keystoneAuthPolicy } from "../../components/tenant/addons/render";
 import { validateConfig } from "../../stacks/config/validate";
 import { rawConfig } from "../helpers/stacks";
-import { keystoneImports, recover } from "../../tools/engine/recover";
+import { keystoneAdoptions, recover } from "../../tools/engine/recover";
 import { policyArgs, pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { binDir, converge, down, helm, KEYSTONE_PORT, kubectl, LAB, labNodes, labWorkspace, startServices } from "../../tools/lab/lab";
 import { processTree } from "../helpers/processes";
@@ -116,8 +116,8 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
         // one tools/engine/recover.ts implements: cancel, refresh importing or clearing what the dead run left pending, up.
         killedAfter = await killConvergeMidway(ws);
         // Keystone objects the dead run made are adopted (project, user, role) or made again (the credential).
-        const adopted = await keystoneImports(ws, keystoneAuth());
-        recovery.push({ step: `keystone: ${adopted.size} pending identity objects found to import`, code: 0, output: "" });
+        const adopted = await keystoneAdoptions(ws, keystoneAuth());
+        recovery.push({ step: `keystone: ${adopted.size} pending identity objects found to adopt`, code: 0, output: "" });
         recovery.push(
             ...recover(ws, {
                 namespaces: ["openstack"],

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
         scratch = mkdtempSync(join(tmpdir(), "osk-first-hour-"));
         dir = join(scratch, "osk");
         spawnSync("git", ["clone", "--quiet", ROOT, dir], { stdio: "inherit" });
-        Object.assign(env, { OSK_CACHE: join(scratch, "cache"), GOMODCACHE: join(scratch, "gomod"), GOCACHE: join(scratch, "gocache"), OSK_LAB_DIR: join(scratch, "lab"), npm_config_cache: join(scratch, "npm") });
+        Object.assign(env, { OSK_CACHE: join(scratch, "cache"), GOMODCACHE: join(scratch, "gomod"), GOCACHE: join(scratch, "gocache"), OSK_LAB_DIR: join(scratch, "lab"), OSK_LAB_OPENSTACK_DIR: join(scratch, "lab-openstack"), npm_config_cache: join(scratch, "npm") });
     }
     const caches: Record<string, string> = {
         "~/.cache/osk": env.OSK_CACHE ?? join(process.env.HOME ?? "/root", ".cache", "osk"),

@@ -2,12 +2,13 @@
 // of the same releases forced into upstream's one-at-a-time order, so the parallelism gain is a number. Then the
 // lab's OpenStack (tools/lab/openstack): install, start from empty databases, restart, memory, and with the
 // OpenStack provider plugin installed the tenant infrastructure's converge, no-op up, destroy and time per kind.
-// Uses its own lab directory and removes it at the end.
-import { mkdtempSync } from "fs";
+// Uses its own lab directories and removes them at the end.
+import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 
 process.env.OSK_LAB_DIR = mkdtempSync(join(tmpdir(), "osk-lab-bench-"));
+process.env.OSK_LAB_OPENSTACK_DIR = mkdtempSync(join(tmpdir(), "osk-lab-openstack-bench-"));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const lab = require("../lab/lab") as typeof import("../lab/lab");
@@ -51,7 +52,9 @@ async function main(): Promise<void> {
     } finally {
         await lab.down();
     }
-    await openstack.benchOpenStack(join(process.env.OSK_LAB_DIR!, "openstack"));
+    const openstackRoot = process.env.OSK_LAB_OPENSTACK_DIR!;
+    await openstack.benchOpenStack(join(openstackRoot, "openstack"));
+    rmSync(openstackRoot, { recursive: true, force: true });
 }
 
 main().catch((e: Error) => {

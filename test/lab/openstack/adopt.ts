@@ -1,13 +1,26 @@
 // Finds in OpenStack the object a pending create of a killed `pulumi up` had started, by the name or properties
-// the run gave it, so recovery imports it instead of creating a second one (tools/engine/recover.ts).
-import type { PendingCreate } from "../../../tools/engine/recover";
+// the run gave it, so recovery adopts it instead of creating a second one (tools/engine/recover.ts).
+import { createHash } from "crypto";
+import type { Adoption, PendingCreate } from "../../../tools/engine/recover";
 import { NOVA_2_64, type Cloud } from "./cloud";
 
 const one = (items: { id: string }[] | undefined): string | undefined => (items && items.length === 1 ? items[0].id : undefined);
 const enc = encodeURIComponent;
 
-/** The id `pulumi import` takes for the pending create `p`, looked up in the tenant's project; undefined when absent. */
-export async function findPending(cloud: Cloud, p: PendingCreate): Promise<string | undefined> {
+/**
+ * The pending create `p` as its finished create would have recorded it: the id the provider keeps, and the one
+ * output that is not its input (an instance's user data, which the provider keeps as the SHA-1 of the text and Nova
+ * never returns; seeded with the text itself, the next up would replace the instance). Undefined when absent.
+ */
+export async function findPending(cloud: Cloud, p: PendingCreate): Promise<Adoption | undefined> {
+    const id = await pendingId(cloud, p);
+    if (!id) return undefined;
+    const userData = p.type === "openstack:compute/instance:Instance" ? p.inputs.userData : undefined;
+    return typeof userData === "string" ? { id, outputs: { userData: createHash("sha1").update(userData).digest("hex") } } : { id };
+}
+
+/** The id the provider records for the pending create `p`, looked up in the tenant's project. */
+async function pendingId(cloud: Cloud, p: PendingCreate): Promise<string | undefined> {
     const i = p.inputs as Record<string, any>;
     const name = typeof i.name === "string" ? i.name : undefined;
     switch (p.type) {
@@ -62,11 +75,9 @@ export async function findPending(cloud: Cloud, p: PendingCreate): Promise<strin
             return one((await cloud.get("load-balancer", `/lbaas/pools?name=${enc(name!)}`)).pools);
         case "openstack:loadbalancer/monitor:Monitor":
             return one((await cloud.get("load-balancer", `/lbaas/healthmonitors?name=${enc(name!)}`)).healthmonitors);
-        case "openstack:loadbalancer/member:Member": {
-            // Imported as <pool id>/<member id>.
-            const id = one((await cloud.get("load-balancer", `/lbaas/pools/${i.poolId}/members?address=${i.address}`)).members);
-            return id ? `${i.poolId}/${id}` : undefined;
-        }
+        case "openstack:loadbalancer/member:Member":
+            // The member's own id (the pool comes from its inputs; `pulumi import` would take <pool id>/<member id>).
+            return one((await cloud.get("load-balancer", `/lbaas/pools/${i.poolId}/members?address=${i.address}`)).members);
         default:
             return undefined;
     }

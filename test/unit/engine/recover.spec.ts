@@ -1,11 +1,11 @@
 // Recovery after a killed run: a truncated checkpoint is restored from the newest backup that parses, a truncated
-// attributes sidecar is removed, and pending
-// Helm releases are imported while other pending creates are cleared.
+// attributes sidecar is removed, and the pending creates found in a cloud become recorded resources while the
+// others stay pending, to be cleared.
 import { strict as assert } from "assert";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { recoveryRefreshArgs, repairCheckpoint } from "../../../tools/engine/recover";
+import { adoptPendingCreates, pendingCreates, repairCheckpoint } from "../../../tools/engine/recover";
 
 describe("recovery after a killed run", () => {
     let dir: string;
@@ -53,22 +53,44 @@ describe("recovery after a killed run", () => {
         assert.throws(() => repairCheckpoint(dir, "lab"), /damaged and no backup parses/);
     });
 
-    it("imports pending releases by namespace/name and clears the other pending creates", () => {
-        const args = recoveryRefreshArgs([
-            { urn: "urn:a::platform-mariadb", type: "kubernetes:helm.sh/v3:Release", inputs: { name: "mariadb", namespace: "openstack" } },
-            { urn: "urn:a::credentials-x", type: "osk:secrets:Generated", inputs: {} },
-        ]);
-        assert.deepEqual(args, ["refresh", "--yes", "--non-interactive", "--import-pending-creates", "urn:a::platform-mariadb", "--import-pending-creates", "openstack/mariadb", "--clear-pending-creates"]);
-        assert.deepEqual(recoveryRefreshArgs([]), ["refresh", "--yes", "--non-interactive"]);
+    describe("adopting pending creates into the state", () => {
+        const stackUrn = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s";
+        const lb = { urn: "urn:pulumi:s::p::openstack:loadbalancer/loadBalancer:LoadBalancer::tenant-lb", custom: true, type: "openstack:loadbalancer/loadBalancer:LoadBalancer", inputs: { name: "lab-api", vipAddress: "192.168.100.5" }, parent: stackUrn, provider: "urn:pulumi:s::p::pulumi:providers:openstack::os::42", dependencies: ["urn:x::subnet"] };
+        const port = { urn: "urn:pulumi:s::p::openstack:networking/port:Port::tenant-m1", custom: true, type: "openstack:networking/port:Port", inputs: { name: "m1" }, parent: stackUrn };
+        const exported = JSON.stringify({
+            version: 3,
+            deployment: {
+                manifest: {},
+                resources: [{ urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack" }],
+                pending_operations: [
+                    { type: "creating", resource: lb },
+                    { type: "creating", resource: port },
+                    { type: "deleting", resource: { urn: "urn:x::old", type: "t" } },
+                ],
+            },
+        });
+
+        it("records each found create with its id, parent, provider, dependencies and its inputs as outputs, after what was recorded", () => {
+            const doc = JSON.parse(adoptPendingCreates(exported, new Map([[lb.urn, { id: "lb-id" }]])));
+            const resources = doc.deployment.resources as Record<string, unknown>[];
+            assert.deepEqual(resources.map((r) => r.urn), [stackUrn, lb.urn]);
+            assert.deepEqual(resources[1], { ...lb, id: "lb-id", outputs: lb.inputs });
+            // The one not found stays pending (to be cleared); other kinds of operation are left alone.
+            assert.deepEqual(pendingCreates(JSON.stringify(doc)).map((p) => p.urn), [port.urn]);
+            assert.deepEqual((doc.deployment.pending_operations as { type: string }[]).map((o) => o.type), ["creating", "deleting"]);
+        });
+
+        it("adopts nothing when nothing was found, and refuses a URN that is not a pending create", () => {
+            assert.deepEqual(JSON.parse(adoptPendingCreates(exported, new Map())), JSON.parse(exported));
+            assert.throws(() => adoptPendingCreates(exported, new Map([["urn:x::old", { id: "id" }]])), /not a pending create in the state: urn:x::old/);
+        });
+
+        it("puts what the provider's state holds over the inputs where the adoption says it differs", () => {
+            const doc = JSON.parse(adoptPendingCreates(exported, new Map([[port.urn, { id: "p", outputs: { name: "hashed" } }]])));
+            const adopted = (doc.deployment.resources as { urn: string; inputs: unknown; outputs: unknown }[]).find((r) => r.urn === port.urn)!;
+            assert.deepEqual(adopted.inputs, { name: "m1" }, "the inputs stay the program's");
+            assert.deepEqual(adopted.outputs, { name: "hashed" });
+        });
     });
 
-    it("imports the pending creates found elsewhere (Keystone's objects) by their id, and clears only the rest", () => {
-        const pending = [
-            { urn: "urn:a::tenant-project", type: "openstack:identity/project:Project", inputs: { name: "lab-apps" } },
-            { urn: "urn:a::tenant-application-credential", type: "openstack:identity/applicationCredential:ApplicationCredential", inputs: {} },
-        ];
-        const found = new Map([["urn:a::tenant-project", "p1"]]);
-        assert.deepEqual(recoveryRefreshArgs(pending, found), ["refresh", "--yes", "--non-interactive", "--import-pending-creates", "urn:a::tenant-project", "--import-pending-creates", "p1", "--clear-pending-creates"]);
-        assert.deepEqual(recoveryRefreshArgs(pending.slice(0, 1), found), ["refresh", "--yes", "--non-interactive", "--import-pending-creates", "urn:a::tenant-project", "--import-pending-creates", "p1"]);
-    });
 });

@@ -5,7 +5,8 @@
 #
 #   openstack.sh start  <statedir>   initialise what is missing, start every service, wait until each answers,
 #                                    register the catalogue and the fixtures; a no-op for what already runs
-#   openstack.sh stop   <statedir>   stop every recorded process group (TERM, KILL after 15 s), newest first
+#   openstack.sh stop   <statedir>   stop every recorded process group (TERM, KILL after 15 s), newest first, then
+#                                    any process still marked as this state dir's (also when the dir is gone)
 #   openstack.sh status <statedir>   one line per service (exit 0 when all run, 3 when none, 1 otherwise)
 #   openstack.sh pids   <statedir>   the live PIDs of the lab's processes (for memory figures and leak checks)
 #
@@ -572,30 +573,49 @@ parallel() { # run functions in parallel; fail when any fails
 }
 
 # --- start --------------------------------------------------------------------------------------------------
-python_entry() { # a python3-<project> entry point with no package of its own (nova-compute, cinder-volume)
-  printf '%s\n' "import sys; sys.argv[0] = '$1'; from $2 import main; sys.exit(main())"
+# The OpenStack daemons after Keystone and Placement, one line each: name, its config files under etc/
+# (comma-separated), the port its API answers on (- for none), and its entry point: a program, or for a daemon with
+# no package of its own (nova-compute, cinder-volume: their packages would pull in qemu, LVM, iSCSI) the
+# python3-<project> module whose main() it is. Each runs as `ENTRY --config-file ... --log-file logs/NAME.log`.
+service_table() {
+  local i
+  echo "glance-api glance-api.conf $P_GLANCE /usr/bin/glance-api"
+  echo "nova-api nova.conf $P_NOVA /usr/bin/nova-api"
+  echo "nova-conductor nova.conf - /usr/bin/nova-conductor"
+  echo "nova-scheduler nova.conf - /usr/bin/nova-scheduler"
+  for ((i = 1; i <= COMPUTES; i++)); do echo "nova-compute-$i nova.conf,nova-compute-$i.conf - nova.cmd.compute"; done
+  echo "neutron-server neutron.conf $P_NEUTRON /usr/bin/neutron-server"
+  echo "octavia-api octavia.conf $P_OCTAVIA /usr/bin/octavia-api"
+  echo "octavia-worker octavia.conf - /usr/bin/octavia-worker"
+  echo "cinder-api cinder.conf $P_CINDER /usr/bin/cinder-api"
+  echo "cinder-scheduler cinder.conf - /usr/bin/cinder-scheduler"
+  echo "cinder-volume cinder.conf - cinder.cmd.volume"
 }
 
 start_services() {
+  # Placement is a WSGI application under uwsgi, not an oslo daemon.
   launch placement /usr/bin/uwsgi-core --plugins python3 --http-socket "$HOST:$P_PLACEMENT" \
     --wsgi-file /usr/bin/placement-api --env "OS_PLACEMENT_CONFIG_DIR=$ETC/placement" --master --processes 1 \
     --threads 4 --die-on-term --no-orphans --lazy-apps --add-header "Connection: close" --buffer-size 65535
-  launch glance-api /usr/bin/glance-api --config-file "$ETC/glance-api.conf" --log-file "$LOGS/glance-api.log"
-  launch nova-api /usr/bin/nova-api --config-file "$ETC/nova.conf" --log-file "$LOGS/nova-api.log"
-  launch nova-conductor /usr/bin/nova-conductor --config-file "$ETC/nova.conf" --log-file "$LOGS/nova-conductor.log"
-  launch nova-scheduler /usr/bin/nova-scheduler --config-file "$ETC/nova.conf" --log-file "$LOGS/nova-scheduler.log"
-  local i
-  for ((i = 1; i <= COMPUTES; i++)); do
-    launch "nova-compute-$i" "$PY" -c "$(python_entry nova-compute nova.cmd.compute)" \
-      --config-file "$ETC/nova.conf" --config-file "$ETC/nova-compute-$i.conf"
-  done
-  launch neutron-server /usr/bin/neutron-server --config-file "$ETC/neutron.conf" --log-file "$LOGS/neutron-server.log"
-  launch octavia-api /usr/bin/octavia-api --config-file "$ETC/octavia.conf" --log-file "$LOGS/octavia-api.log"
-  launch octavia-worker /usr/bin/octavia-worker --config-file "$ETC/octavia.conf" --log-file "$LOGS/octavia-worker.log"
-  launch cinder-api /usr/bin/cinder-api --config-file "$ETC/cinder.conf" --log-file "$LOGS/cinder-api.log"
-  launch cinder-scheduler /usr/bin/cinder-scheduler --config-file "$ETC/cinder.conf" --log-file "$LOGS/cinder-scheduler.log"
-  launch cinder-volume "$PY" -c "$(python_entry cinder-volume cinder.cmd.volume)" --config-file "$ETC/cinder.conf" \
-    --log-file "$LOGS/cinder-volume.log"
+  local name confs port entry c args
+  while read -r name confs port entry; do
+    args=()
+    for c in ${confs//,/ }; do args+=(--config-file "$ETC/$c"); done
+    args+=(--log-file "$LOGS/$name.log")
+    case "$entry" in
+      /*) launch "$name" "$entry" "${args[@]}" ;;
+      # sys.argv[0] as the package's own script would have it (nova-compute-2 runs as nova-compute).
+      *) launch "$name" "$PY" -c "import sys; sys.argv[0] = '${name%-[0-9]*}'; from $entry import main; sys.exit(main())" "${args[@]}" ;;
+    esac
+  done < <(service_table)
+}
+
+wait_services() { # until every API answers, failing early when its daemon died
+  local name port
+  wait_for placement 120 http_answers "http://$HOST:$P_PLACEMENT/"
+  while read -r name _ port _; do
+    [ "$port" = - ] || wait_for "$name" 180 http_answers "http://$HOST:$port/"
+  done < <(service_table)
 }
 
 admin_py() { # bootstrap.py as the lab's admin
@@ -646,12 +666,7 @@ cmd_start() {
 
   t=$(now)
   start_services
-  wait_for placement 120 http_answers "http://$HOST:$P_PLACEMENT/"
-  wait_for glance-api 120 http_answers "http://$HOST:$P_GLANCE/"
-  wait_for nova-api 180 http_answers "http://$HOST:$P_NOVA/"
-  wait_for neutron-server 180 http_answers "http://$HOST:$P_NEUTRON/"
-  wait_for octavia-api 180 http_answers "http://$HOST:$P_OCTAVIA/"
-  wait_for cinder-api 180 http_answers "http://$HOST:$P_CINDER/"
+  wait_services
   say "APIs answering: $(since "$t") s"
 
   t=$(now)
@@ -663,9 +678,30 @@ cmd_start() {
 }
 
 # --- stop / status ------------------------------------------------------------------------------------------
+stop_strays() { # TERM, then after 15 s KILL, every live process of ours that no PID file accounts for
+  local left i
+  left=$(cmd_pids_raw | paste -sd ' ' -)
+  [ -n "$left" ] || return 0
+  say "processes of $SD with no PID file left (was the state dir removed?): $left; stopping them"
+  # shellcheck disable=SC2086 # a list of PIDs
+  kill -TERM $left 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do
+    [ -z "$(cmd_pids_raw)" ] && return 0
+    sleep 0.1
+  done
+  left=$(cmd_pids_raw | paste -sd ' ' -)
+  # shellcheck disable=SC2086
+  [ -z "$left" ] || kill -KILL $left 2>/dev/null || true
+  sleep 0.3
+}
+
 cmd_stop() {
   set_paths "${1:-}"
-  [ -d "$SD" ] || { say "not running (no $SD)"; return 0; }
+  if [ ! -d "$SD" ]; then
+    stop_strays
+    say "not running (no $SD)"
+    return 0
+  fi
   local name left=
   # Newest first: the services, then RabbitMQ and epmd, then MariaDB (its clients are gone by then).
   if [ -s "$PIDS/order" ]; then
@@ -680,6 +716,7 @@ cmd_stop() {
   stop_group epmd
   stop_group mariadb
   rm -f "$PIDS/order"
+  stop_strays
   left=$(cmd_pids_raw | paste -sd ' ' -)
   [ -z "$left" ] || die "still running after stop: pids $left"
   say "stopped"

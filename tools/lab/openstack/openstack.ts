@@ -1,8 +1,9 @@
 // The lab's OpenStack as a lab part (tools/lab/openstack/openstack.sh does the work): install, start, the operator
-// fixtures the stacks need, stop, and the lab admin's credentials. Ports 16000-16999 on 127.0.0.1; state in
-// $OSK_LAB_DIR/openstack unless a directory is given.
+// fixtures the stacks need, stop, and the lab admin's credentials. Ports 16000-16999 on 127.0.0.1; state under
+// $OSK_LAB_OPENSTACK_DIR (default ~/.osk/lab-openstack) unless a directory is given.
 import { spawnSync } from "child_process";
-import { existsSync, readFileSync, writeFileSync } from "fs";
+import { readFileSync, writeFileSync } from "fs";
+import { homedir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
 import type { KeystoneAuth } from "../../lib/keystone";
@@ -10,6 +11,11 @@ import { tenantSchema, type TenantClusterConfig } from "../../../stacks/config/s
 
 const ROOT = join(__dirname, "..", "..", "..");
 const HERE = join(ROOT, "tools", "lab", "openstack");
+/**
+ * The OpenStack lab part's own root (its services' state, the tenant stack's workspace). Not under the kwok lab's
+ * $OSK_LAB_DIR: that lab's `down` removes its whole directory, and the two parts run side by side.
+ */
+export const LAB_OPENSTACK = process.env.OSK_LAB_OPENSTACK_DIR ?? join(homedir(), ".osk", "lab-openstack");
 /** Keystone of the lab's OpenStack (a Keystone of its own on MariaDB; the kwok lab's stays on 15000). */
 export const OPENSTACK_KEYSTONE_URL = "http://127.0.0.1:16000/v3";
 /** The external network every lab stack routes to: TEST-NET-2, documentation space that routes nowhere. */
@@ -90,9 +96,9 @@ export function startOpenStack(dir: string, fixtures: OpenStackFixtures = stackF
     return { installSeconds: (t1 - t0) / 1000, startSeconds: (t2 - t1) / 1000, fixturesSeconds: (Date.now() - t2) / 1000, phases };
 }
 
-/** Stops every process of the lab's OpenStack in `dir` by PID; throws when one survives. */
+/** Stops every process of the lab's OpenStack in `dir` by PID (also when `dir` is gone); throws when one survives. */
 export function stopOpenStack(dir: string): void {
-    if (existsSync(dir)) sh([join(HERE, "openstack.sh"), "stop", dir], "stopping the lab's OpenStack");
+    sh([join(HERE, "openstack.sh"), "stop", dir], "stopping the lab's OpenStack");
 }
 
 /** Live PIDs of the lab's OpenStack processes in `dir`. */
