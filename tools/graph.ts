@@ -14,7 +14,7 @@ import { SECRET_SIG, runStack, type Registered, type RunResult } from "../test/h
 import { ROOT } from "../test/helpers/stacks";
 
 /** How many role groups of one type a component may show before that type becomes one node. */
-const MAX_GROUPS_PER_TYPE = 8;
+const MAX_GROUPS_PER_TYPE = 10;
 
 const key = (type: string, name: string) => `${type}::${name}`;
 /** `urn:pulumi:stack::project::parent$type::name` -> `type::name`. */

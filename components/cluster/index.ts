@@ -4,7 +4,7 @@ import { siteSchema, type Site } from "../core/site";
 import { parseArgs } from "../core/validation";
 import { RemoteCommand } from "../remote/command";
 import { GeneratedSecret } from "../secrets/generated";
-import { endpointAddress, renderInit, renderJoin, type RenderOptions } from "./kubeadm";
+import { endpointAddress, renderCertificate, renderInit, renderJoin, type RenderOptions } from "./kubeadm";
 import { renderHaproxy, renderKeepalived } from "./loadbalancer";
 import * as scripts from "./scripts";
 import { kubeadmSchema, type Host, type KubeadmConfigInput } from "./args";
@@ -90,10 +90,24 @@ export class ControlPlane extends pulumi.ComponentResource {
         this.caCertHash = init.stdout.apply((s) => s.trim().split("\n").pop() ?? "");
         const secretsWithHash = { ...joinSecrets, OSK_CA_CERT_HASH: this.caCertHash };
 
+        // Work on the cluster as a whole (drain, node and etcd member removal) runs on a master that is still there:
+        // the first other master of the inventory, or the next when that one cannot be reached or is not in the
+        // cluster. Kept up to date on every run, so a removal runs from the masters of the inventory it left.
+        const onCluster = (h: Host) => {
+            const [at, ...alternates] = cp.masters.filter((m) => m.name !== h.name);
+            return { connection: connection(at ?? first), alternateHosts: alternates.map((m) => m.address), privateKey };
+        };
+        const leave = (action: "drain" | "remove", h: Host, role: "master" | "worker", deps: pulumi.Resource[]) =>
+            new RemoteCommand(`${name}-${action}-${h.name}`, { ...onCluster(h), create: "true\n", delete: scripts.leaveScript(action, h, role) }, { parent: this, dependsOn: deps });
+
         // Control-plane joins go one at a time: each adds an etcd member, and etcd wants one change at a time.
         const joins: pulumi.Resource[] = [];
         let previous: pulumi.Resource = init;
         const join = (h: Host, role: "master" | "worker", after: pulumi.Resource) => {
+            // Leaving the inventory, in this order (the engine deletes dependents first): the node is drained and a
+            // master's etcd member removed, then the node is reset on itself (the join's delete), then its Node
+            // object is removed, once no kubelet registers it again.
+            const removal = leave("remove", h, role, [init]);
             const joined = step(
                 "join",
                 h,
@@ -103,17 +117,24 @@ export class ControlPlane extends pulumi.ComponentResource {
                     delete: scripts.resetScript(),
                     secretEnvironment: secretsWithHash,
                 },
-                [prepared.get(h.name)!, after],
+                [prepared.get(h.name)!, after, removal],
             );
-            // Leaving the inventory drains the node and removes its etcd member before the node is reset.
-            step("remove", { name: h.name, address: first.address }, { create: "true\n", delete: scripts.removeNodeScript(h, role) }, [joined]);
+            leave("drain", h, role, [joined]);
             joins.push(joined);
             return joined;
         };
         for (const m of others) previous = join(m, "master", previous);
         for (const w of cp.workers) join(w, "worker", previous);
 
-        const cni = step("cni", first, { create: scripts.cniScript(cp, site.registry) }, [init, ...joins]);
+        // Every apiserver serves a certificate for the endpoint and every master of the inventory: one a master got
+        // before the inventory grew is issued again (kubeadm adds only what the configuration names when it joins).
+        const certificates = cp.masters.map((m, i) =>
+            step("apiserver-certificate", m, { files: { [scripts.CERTIFICATE_CONFIG]: renderCertificate(cp, site, m, extras) }, create: scripts.apiServerCertificateScript(cp, m) }, [
+                i === 0 ? init : joins[i - 1],
+            ]),
+        );
+
+        const cni = step("cni", first, { create: scripts.cniScript(cp, site.registry) }, [init, ...joins, ...certificates]);
         const ready = step("ready", first, { create: scripts.waitReadyScript(hosts.map((h) => h.name)) }, [cni]);
         const admin = step("kubeconfig", first, { create: scripts.kubeconfigScript(), captureStdout: "secret", triggers: [hosts.map((h) => h.name)] }, [ready]);
 

@@ -127,10 +127,25 @@ export function renderInit(cp: KubeadmConfig, site: Site, opts: RenderOptions = 
             },
         ],
         certificateKey: PLACEHOLDER.certificateKey,
-        localAPIEndpoint: { advertiseAddress: first.address, bindPort: APISERVER_PORT },
-        nodeRegistration: nodeRegistration(cp, first, opts.kubeletArgs ?? {}),
+        ...localMaster(cp, first, opts),
     };
     return documents([init, clusterConfiguration(cp, site, opts), kubeletConfiguration(cp)]);
+}
+
+/** What makes a master's own part of its certificates: its advertised address and node name. */
+function localMaster(cp: KubeadmConfig, host: Host, opts: RenderOptions) {
+    return {
+        localAPIEndpoint: { advertiseAddress: host.address, bindPort: APISERVER_PORT },
+        nodeRegistration: nodeRegistration(cp, host, opts.kubeletArgs ?? {}),
+    };
+}
+
+/**
+ * What `kubeadm init phase certs apiserver` needs to issue one master's apiserver certificate: the master's own
+ * address and name, and the cluster's certificate SANs, service network and endpoint. No secrets.
+ */
+export function renderCertificate(cp: KubeadmConfig, site: Site, host: Host, opts: RenderOptions = {}): string {
+    return documents([{ apiVersion: KUBEADM_API, kind: "InitConfiguration", ...localMaster(cp, host, opts) }, clusterConfiguration(cp, site, opts)]);
 }
 
 /** Join configuration for another master (`controlPlane` set) or a worker. */

@@ -3,7 +3,9 @@
 import type { Host, KubeadmConfig } from "./args";
 import { writeFileScript as writeFile } from "../remote/files";
 import { addressAt, parseAddress, parseNetwork } from "../net/cidr";
-import { PLACEHOLDER } from "./kubeadm";
+import { APISERVER_PORT, certSANs, PLACEHOLDER } from "./kubeadm";
+import { HAND_OVER } from "../remote/command";
+import { isIP } from "net";
 import type { Registry } from "../core/registry";
 import { kubeadmImages, rewriteManifestImages, sandboxImageScript } from "./images";
 
@@ -69,8 +71,32 @@ export function bridgeCniConfig(cp: KubeadmConfig, host: Host): string {
     return JSON.stringify(config, null, 2) + "\n";
 }
 
-function bridgeCniScript(cp: KubeadmConfig, host: Host): string {
+/** Where the bridge CNI's routes to the other nodes' pod slices are kept, and the unit that sets them at boot. */
+export const POD_ROUTES = { script: `${DIR}/pod-routes.sh`, unit: "/etc/systemd/system/osk-pod-routes.service" } as const;
+
+/** The routes to every other node's pod slice, through that node: a script run now and at every boot. */
+export function podRoutesScript(cp: KubeadmConfig, host: Host): string {
     const others = [...cp.masters, ...cp.workers].filter((h) => h.name !== host.name);
+    return ["#!/bin/sh", "# Written by OSK (bridge CNI): the other nodes' pod slices, through those nodes.", "set -e", ...others.map((h) => `ip route replace ${bridgePodRange(cp, h)} via ${h.address}`)].join("\n") + "\n";
+}
+
+/** A oneshot unit setting the pod routes once the network is up: routes set with `ip` do not survive a reboot. */
+export const POD_ROUTES_UNIT = `[Unit]
+Description=OSK: routes to the other nodes' pod networks (bridge CNI)
+Wants=network-online.target
+After=network-online.target
+Before=kubelet.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh ${POD_ROUTES.script}
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+function bridgeCniScript(cp: KubeadmConfig, host: Host): string {
     const file = "/etc/cni/net.d/10-osk-bridge.conflist";
     return `
 # The bridge CNI: this node's pod slice, and a route to every other node's slice through that node.
@@ -81,7 +107,11 @@ OSK_EOF
 )
 # Written in place, not renamed into the directory: containerd 1.6 misses a file moved in.
 [ "$(cat ${file} 2>/dev/null)" = "$want" ] || printf '%s\\n' "$want" > ${file}
-${others.map((h) => `ip route replace ${bridgePodRange(cp, h)} via ${h.address}`).join("\n")}
+${writeFile(POD_ROUTES.script, podRoutesScript(cp, host), "0755")}
+${writeFile(POD_ROUTES.unit, POD_ROUTES_UNIT)}
+systemctl daemon-reload
+systemctl enable osk-pod-routes >/dev/null
+sh ${POD_ROUTES.script}
 `;
 }
 
@@ -162,20 +192,27 @@ if [ "$old" != "$new" ]; then systemctl restart haproxy keepalived; fi
 }
 
 /**
- * First master: kubeadm init once; on every run, re-upload the control-plane certificates under the
- * certificate key and make sure the bootstrap token exists, so later joins work even hours after init.
- * Prints the CA certificate hash joins pin.
+ * First master: kubeadm init once; on every later run, upload the cluster configuration again (it changes with the
+ * inventory) and the control-plane certificates under the certificate key, and make sure the bootstrap token
+ * exists, so later joins work even hours after init. Prints the CA certificate hash joins pin.
  */
 export function initScript(): string {
     return `
 ${substituteScript(INIT_TEMPLATE, `${DIR}/kubeadm-init.yaml`)}
 if [ ! -f /etc/kubernetes/admin.conf ]; then
-  kubeadm init --config ${DIR}/kubeadm-init.yaml --upload-certs >&2
+  # Its closing advice would print the token and the certificate key, and stderr ends up in logs.
+  kubeadm init --config ${DIR}/kubeadm-init.yaml --upload-certs --skip-token-print --skip-certificate-key-print >&2
 else
+  # The cluster's kubeadm-config follows the rendering (joins read their certificate SANs from it).
+  kubeadm init phase upload-config kubeadm --config ${DIR}/kubeadm-init.yaml >&2
   kubeadm init phase upload-certs --upload-certs --config ${DIR}/kubeadm-init.yaml >/dev/null
 fi
-kubeadm token list ${ADMIN} -o jsonpath='{.token}{"\\n"}' 2>/dev/null | grep -qx "$OSK_BOOTSTRAP_TOKEN" \\
-  || kubeadm token create "$OSK_BOOTSTRAP_TOKEN" --ttl 2h ${ADMIN} >/dev/null
+# Read whole before grep: under pipefail, grep -q leaving early would fail the pipeline and look like no token.
+tokens=$(kubeadm token list ${ADMIN} -o jsonpath='{.token}{"\\n"}' 2>/dev/null || true)
+if ! grep -qx "$OSK_BOOTSTRAP_TOKEN" <<<"$tokens"; then
+  # "already exists" (the list failed, the token is there) is what this wants; the message names the token's id only.
+  created=$(kubeadm token create "$OSK_BOOTSTRAP_TOKEN" --ttl 2h ${ADMIN} 2>&1 >/dev/null) || grep -q 'already exists' <<<"$created" || { echo "$created" >&2; exit 1; }
+fi
 hash=$(openssl x509 -pubkey -in /etc/kubernetes/pki/ca.crt | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1)
 echo "sha256:$hash"
 `.trimStart();
@@ -203,21 +240,87 @@ fi
 `.trimStart();
 }
 
-/** Removes a node from the cluster (run on the first master when the node leaves the inventory). */
-export function removeNodeScript(host: Host, role: "master" | "worker"): string {
+/** The kubeadm file a master's apiserver certificate is issued from (see renderCertificate). */
+export const CERTIFICATE_CONFIG = `${DIR}/kubeadm-certificate.yaml`;
+
+/** Shell printing each of `sans` (addresses or names) that the certificate file at `cert` does not cover. */
+export function sanGapScript(cert: string, sans: readonly string[]): string {
+    // One check per call: openssl x509 keeps only the last -checkip or -checkhost it is given.
+    return sans.map((san) => `{ openssl x509 -in "${cert}" -noout ${isIP(san) ? "-checkip" : "-checkhost"} '${san}' | grep -q ' does match ' || echo '${san}'; }`).join("; ");
+}
+
+/**
+ * On a master: issues its apiserver certificate again when it does not cover every SAN of the inventory (the
+ * endpoint, every master's name and address), then waits until the apiserver serves it (it reloads the file).
+ */
+export function apiServerCertificateScript(cp: KubeadmConfig, host: Host): string {
+    return `
+crt=/etc/kubernetes/pki/apiserver.crt
+[ -f $crt ] || { echo "${host.name} has no $crt: it is not a master of the cluster" >&2; exit 1; }
+gap=$(${sanGapScript("$crt", certSANs(cp))})
+[ -n "$gap" ] || exit 0
+echo "${host.name}: the apiserver certificate lacks $(echo $gap); issuing it again" >&2
+install -d -m 0700 ${DIR}/replaced
+mv $crt ${DIR}/replaced/apiserver.crt
+mv /etc/kubernetes/pki/apiserver.key ${DIR}/replaced/apiserver.key
+kubeadm init phase certs apiserver --config ${CERTIFICATE_CONFIG} >&2
+want=$(openssl x509 -in $crt -noout -fingerprint -sha256)
+for i in $(seq 90); do
+  served=$(openssl s_client -connect ${host.address.includes(":") ? `[${host.address}]` : host.address}:${APISERVER_PORT} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null || true)
+  [ "$served" != "$want" ] || exit 0
+  sleep 2
+done
+echo "${host.name}: the apiserver did not pick up its new certificate within 180 s" >&2
+exit 1
+`.trimStart();
+}
+
+/**
+ * The start of work on the cluster as a whole, on a master: kubectl \`k\` through this master's own apiserver (while
+ * nodes leave, the endpoint may route to an apiserver whose etcd member just went, and answer EOF), \`retry\` for
+ * what may still drop (an exec stream), and a hand-over to the next master (see RemoteCommand's alternateHosts): at
+ * once when this one is no master (anymore), after a minute when its apiserver does not answer.
+ */
+const ON_CLUSTER = `k() { kubectl ${ADMIN} --server https://127.0.0.1:${APISERVER_PORT} "$@"; }
+retry() { local i; for i in 1 2 3 4 5 6; do "$@" && return 0; [ "$i" -lt 6 ] || return 1; sleep 5; done; }
+[ -f /etc/kubernetes/admin.conf ] || { echo "$(hostname) has no admin.conf" >&2; exit ${HAND_OVER}; }
+for i in $(seq 30); do
+  k get --raw /readyz >/dev/null 2>&1 && break
+  [ "$i" -lt 30 ] || { echo "$(hostname) cannot reach its apiserver" >&2; exit ${HAND_OVER}; }
+  sleep 2
+done`;
+
+/**
+ * A node leaving the cluster, run on a surviving master: \`drain\` before the node is reset (its pods move away, and a
+ * master's etcd member is removed while the other members can still agree on it), \`remove\` after the reset (its
+ * Node object, once no kubelet registers it again).
+ */
+export function leaveScript(action: "drain" | "remove", host: Host, role: "master" | "worker"): string {
+    if (action === "remove") {
+        return `
+${ON_CLUSTER}
+retry k delete node ${host.name} --ignore-not-found >&2
+`.trimStart();
+    }
     const etcd = role === "master"
         ? `
-pod=$(kubectl ${ADMIN} -n kube-system get pods -l component=etcd -o name | grep -v "etcd-${host.name}$" | head -n1)
-if [ -n "$pod" ]; then
-  e="kubectl ${ADMIN} -n kube-system exec $pod -- etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key"
-  id=$($e member list | awk -F', ' '$3 == "${host.name}" {print $1}')
-  if [ -n "$id" ]; then $e member remove "$id" >&2; fi
-fi`
+# One membership change at a time from this master (a destroy removes every other master at once).
+remove_member() {
+  local pod e id
+  pod=$(k -n kube-system get pods -l component=etcd --field-selector status.phase=Running -o name | { grep -v "/etcd-${host.name}$" || true; } | head -n1)
+  [ -n "$pod" ] || { echo "no running etcd member to remove ${host.name}'s member through" >&2; return 1; }
+  e="k -n kube-system exec $pod -- etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key"
+  id=$($e member list | awk -F', ' '$3 == "${host.name}" {print $1}') || return 1
+  [ -z "$id" ] || $e member remove "$id" >&2
+}
+exec 9>${DIR}/etcd-members.lock
+flock -w 600 9
+retry remove_member`
         : "";
     return `
-if kubectl ${ADMIN} get node ${host.name} >/dev/null 2>&1; then
-  kubectl ${ADMIN} drain ${host.name} --ignore-daemonsets --delete-emptydir-data --timeout=10m >&2
-  kubectl ${ADMIN} delete node ${host.name} >&2
+${ON_CLUSTER}
+if k get node ${host.name} >/dev/null 2>&1; then
+  retry k drain ${host.name} --ignore-daemonsets --delete-emptydir-data --timeout=10m >&2
 fi${etcd}
 `.trimStart();
 }
@@ -227,8 +330,9 @@ export function resetScript(): string {
     return `
 if command -v kubeadm >/dev/null && [ -f /etc/kubernetes/kubelet.conf ]; then
   kubeadm reset -f >&2
-  # The directory's contents, not the directory: it may be a mount point.
-  rm -rf /etc/cni/net.d/* ${DIR}/kubeadm-*.yaml* ${JOIN_STARTED}
+  # The directory's contents, not the directory: it may be a mount point. etcd's data too: a member container still
+  # exiting can write after kubeadm reset emptied it, and the next join's preflight refuses a non-empty data dir.
+  rm -rf /etc/cni/net.d/* /var/lib/etcd/* ${DIR}/kubeadm-*.yaml* ${JOIN_STARTED}
 fi
 `.trimStart();
 }

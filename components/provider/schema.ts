@@ -22,12 +22,13 @@ interface TypeSpec {
 
 export const RESOURCE_SPECS: Record<string, TypeSpec> = {
     "osk:remote:Command": {
-        description: "A shell step run over SSH on create (again when its script, files, environment or triggers change), and an optional script on delete.",
+        description: "A shell step run over SSH on create (again, in place, when its script, files, environment or triggers change), and an optional script on delete.",
         inputs: {
             connection: ref("osk:remote:Connection", "Where to run."),
+            alternateHosts: strList("Other addresses to run at, in order, when the host cannot be reached or its script exits 75."),
             privateKey: str("SSH private key.", true),
             files: strMap("Files written (mode 0600) before the script runs: path -> content."),
-            create: str("Script run on create and whenever it, `files` or `triggers` change."),
+            create: str("Script run on create and, in place, whenever it, `files`, the environments or `triggers` change."),
             delete: str("Script run when the resource is deleted."),
             environment: strMap("Plain environment for the scripts."),
             secretEnvironment: strMap("Secret environment for the scripts.", true),

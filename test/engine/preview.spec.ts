@@ -10,19 +10,21 @@ const STACKS = ["dev", "prod"];
 const EXPECTED: Record<string, Record<string, number>> = {
     dev: {
         "kubernetes:core/v1:NodePatch": 1,
-        "osk:remote:Command": 6,
+        // prepare, load balancer, init, the apiserver certificate, CNI, readiness, kubeconfig: 1 master
+        "osk:remote:Command": 7,
         "osk:cluster:ControlPlane": 1,
         // local-storage, mariadb, rabbitmq, memcached, openvswitch, libvirt + 6 services
         "kubernetes:helm.sh/v3:Release": 12,
         "osk:k8s:ReadinessGate": 2,
         "osk:openstack:Service": 6,
     },
-    // prod: the site's 9 hosts prepared, 3 load balancers, 1 init, 8 joins each with its removal step, CNI, readiness,
-    // kubeconfig; the tenant's 7 instances prepared, 1 init, 6 joins each with its removal step, CNI, readiness,
-    // kubeconfig (its API is behind the Octavia load balancer, so no host load balancers).
+    // prod: the site's 9 hosts prepared, 3 load balancers, 1 init, 8 joins each with its drain and removal steps, 3
+    // apiserver certificates, CNI, readiness, kubeconfig; the tenant's 7 instances prepared, 1 init, 6 joins each with
+    // its drain and removal steps, 3 apiserver certificates, CNI, readiness, kubeconfig (its API is behind the Octavia
+    // load balancer, so no host load balancers).
     prod: {
         "kubernetes:core/v1:NodePatch": 6,
-        "osk:remote:Command": 9 + 3 + 1 + 8 * 2 + 3 + (7 + 1 + 6 * 2 + 3),
+        "osk:remote:Command": 9 + 3 + 1 + 8 * 3 + 3 + 3 + (7 + 1 + 6 * 3 + 3 + 3),
         "osk:cluster:ControlPlane": 2,
         // 3 Rook/Ceph, 5 infra, 10 services
         "kubernetes:helm.sh/v3:Release": 18,

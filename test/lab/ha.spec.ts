@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from "fs";
 import { connect } from "tls";
 import { parse, parseAllDocuments, parseDocument } from "yaml";
 import { renderInit } from "../../components/cluster/kubeadm";
+import { bridgePodRange } from "../../components/cluster/scripts";
 import { validateConfig } from "../../stacks/config/validate";
 import { rawConfig } from "../helpers/stacks";
 import { recover } from "../../tools/engine/recover";
@@ -67,20 +68,28 @@ async function until<T>(what: string, seconds: number, probe: () => T | undefine
 const readyNodes = () => json(["get", "nodes"]).items.filter((n) => n.status.conditions.some((c: any) => c.type === "Ready" && c.status === "True")).map((n) => n.metadata.name).sort();
 const leaseHolder = (name: string) => kubectl(["-n", "kube-system", "get", "lease", name, "-o", "jsonpath={.spec.holderIdentity}"]);
 
-/** Edits the workspace's copy of the stack file (the inventory a site would edit). */
-function editStack(ws: Workspace, edit: (cp: any, roles: any) => void): void {
+/** Sets the inventory in the workspace's copy of the stack file (as a site edits it): masters m1..m<masters>, and
+ * the worker with its roles or none. Whole, not incremental: a rerun after a failure edits to the same file. */
+function setInventory(ws: Workspace, masters: number, worker: boolean): void {
     const doc = parseDocument(readFileSync(stackFile(ws), "utf8"));
-    const cp = doc.getIn(["config", "osk:controlPlane"], false) as any;
-    const roles = doc.getIn(["config", "osk:nodeRoles"], false) as any;
-    const cpJs = cp.toJSON();
-    const rolesJs = roles.toJSON();
-    edit(cpJs, rolesJs);
-    doc.setIn(["config", "osk:controlPlane"], cpJs);
-    doc.setIn(["config", "osk:nodeRoles"], rolesJs);
+    const cp = (doc.getIn(["config", "osk:controlPlane"], false) as any).toJSON();
+    const roles = (doc.getIn(["config", "osk:nodeRoles"], false) as any).toJSON();
+    const addresses = hostAddresses();
+    cp.masters = Array.from({ length: masters }, (_, i) => ({ name: `lab-ha-m${i + 1}`, address: addresses[`lab-ha-m${i + 1}`] }));
+    cp.workers = worker ? [{ name: "lab-ha-w1", address: addresses["lab-ha-w1"] }] : [];
+    roles.compute = worker ? ["lab-ha-w1"] : [];
+    roles.custom = worker ? { "lab-ha-w1": { "topology.kubernetes.io/zone": "lab-ha-a" } } : {};
+    doc.setIn(["config", "osk:controlPlane"], cp);
+    doc.setIn(["config", "osk:nodeRoles"], roles);
     writeFileSync(stackFile(ws), doc.toString());
 }
 
-const masterEntry = (n: number) => ({ name: `lab-ha-m${n}`, address: hostAddresses()[`lab-ha-m${n}`] });
+/** The lab stack's validated model (what OSK renders from). */
+function model() {
+    const result = validateConfig(rawConfig(STACK));
+    assert.ok(result.ok && result.model.controlPlane.mode === "kubeadm");
+    return { cp: result.model.controlPlane, site: result.model.site };
+}
 
 describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", function () {
     this.timeout(40 * 60 * 1000);
@@ -152,12 +161,15 @@ describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", fun
         const key = /client-key-data: (\S+)/.exec(kubeconfig)![1];
         assert.ok(!pulumiSync(ws, ["stack", "export", "--stack", STACK]).stdout.includes(key), "the admin key in plaintext in state");
         assert.ok(!convergeLog.includes(key), "the admin key in the converge log");
+        // The bootstrap token, and the one kubeadm made for the uploaded certificates.
+        const tokens = onHost("lab-ha-m1", `kubeadm token list --kubeconfig /etc/kubernetes/admin.conf -o jsonpath='{.token}{"\\n"}'`).trim().split("\n");
+        assert.ok(tokens.length >= 1 && tokens.every((t) => /^[a-z0-9]{6}\.[a-z0-9]{16}$/.test(t)), "bootstrap tokens");
+        for (const t of tokens) assert.ok(!convergeLog.includes(t.split(".")[1]), "a bootstrap token's secret in the converge log");
     });
 
     it("runs the cluster configuration OSK rendered: kubeadm-config holds every field of the rendering, unchanged", () => {
-        const result = validateConfig(rawConfig(STACK));
-        assert.ok(result.ok && result.model.controlPlane.mode === "kubeadm");
-        const rendered = parseAllDocuments(renderInit(result.model.controlPlane, result.model.site)).map((d) => d.toJSON()).find((d) => d.kind === "ClusterConfiguration");
+        const { cp, site } = model();
+        const rendered = parseAllDocuments(renderInit(cp, site)).map((d) => d.toJSON()).find((d) => d.kind === "ClusterConfiguration");
         const running = parse(kubectl(["-n", "kube-system", "get", "configmap", "kubeadm-config", "-o", "jsonpath={.data.ClusterConfiguration}"])) as Record<string, unknown>;
         const differences: string[] = [];
         const added: string[] = [];
@@ -210,6 +222,12 @@ describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", fun
             return m.length === 3 && m.every((x) => !x.isLearner && (x.clientURLs ?? []).length > 0);
         });
         console.log(`      master 1 back Ready with etcd 3/3 ${((Date.now() - t1) / 1000).toFixed(1)} s after power-on`);
+        // The bridge CNI's routes to the other nodes' pod slices came back with the boot, not with a converge.
+        const { cp } = model();
+        const routes = onHost("lab-ha-m1", "ip route show");
+        for (const h of [...cp.masters, ...cp.workers].filter((x) => x.name !== "lab-ha-m1")) {
+            assert.match(routes, new RegExp(`^${bridgePodRange(cp, h).replace(/\./g, "\\.")} via ${h.address.replace(/\./g, "\\.")} `, "m"), `route to ${h.name}'s pods after the power-on`);
+        }
         assert.equal(kubectl(["get", "configmap", "osk-during-failover", "-o", "jsonpath={.data.k}"]), "v2");
         const preview = await pulumiRun(ws, ["preview", "--expect-no-changes", "--non-interactive", "--stack", STACK, ...policyArgs(ws)]);
         assert.equal(preview.code, 0, preview.stdout.slice(-4000));
@@ -235,27 +253,28 @@ describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", fun
     });
 
     it("scales the masters 3 -> 5 -> 3 and removes the worker: joins, drains, etcd members follow", async () => {
-        editStack(ws, (cp) => cp.masters.push(masterEntry(4), masterEntry(5)));
+        setInventory(ws, 5, true);
         let out = await converge(ws);
         assert.equal(out.code, 0, out.stdout.slice(-6000));
         assert.deepEqual(etcdMembers("lab-ha-m1").map((m) => m.name).sort(), ["lab-ha-m1", "lab-ha-m2", "lab-ha-m3", "lab-ha-m4", "lab-ha-m5"]);
         assert.equal(readyNodes().length, 6);
-        // A new master's apiserver serves a certificate for the VIP and itself.
-        const m5 = hostAddresses()["lab-ha-m5"];
-        const cert = await serverCertificate(m5, 6443);
-        assert.equal(cert.checkIP(VIP), VIP);
-        assert.equal(cert.checkIP(m5), m5);
+        // Every apiserver, the new and the ones from before the scale-up, serves a certificate for the VIP and
+        // every master of the grown inventory.
+        const addresses = hostAddresses();
+        for (let i = 1; i <= 5; i++) {
+            const cert = await serverCertificate(addresses[`lab-ha-m${i}`], 6443);
+            assert.equal(cert.checkIP(VIP), VIP);
+            for (let j = 1; j <= 5; j++) assert.equal(cert.checkIP(addresses[`lab-ha-m${j}`]), addresses[`lab-ha-m${j}`], `lab-ha-m${i}'s certificate covers lab-ha-m${j}`);
+        }
+        // kubectl exec reaches master 1's kubelet (the apiserver to kubelet path), through any apiserver.
+        assert.match(kubectl(["-n", "kube-system", "exec", "etcd-lab-ha-m1", "--", "etcdctl", "version"], 20), /etcdctl version/);
 
-        editStack(ws, (cp, roles) => {
-            cp.masters = cp.masters.slice(0, 3);
-            cp.workers = [];
-            roles.compute = [];
-            delete roles.custom["lab-ha-w1"];
-        });
+        setInventory(ws, 3, false);
         out = await converge(ws);
         assert.equal(out.code, 0, out.stdout.slice(-6000));
         assert.deepEqual(etcdMembers("lab-ha-m1").map((m) => m.name).sort(), ["lab-ha-m1", "lab-ha-m2", "lab-ha-m3"]);
         assert.deepEqual(readyNodes(), ["lab-ha-m1", "lab-ha-m2", "lab-ha-m3"]);
+        assert.deepEqual(json(["get", "nodes"]).items.map((n) => n.metadata.name).sort(), ["lab-ha-m1", "lab-ha-m2", "lab-ha-m3"], "the removed nodes are gone");
         for (const h of ["lab-ha-m4", "lab-ha-m5", "lab-ha-w1"]) {
             assert.equal(onHost(h, "ls /etc/kubernetes/*.conf 2>/dev/null || true").trim(), "", `${h} was reset`);
         }
@@ -264,7 +283,7 @@ describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", fun
     });
 
     it("recovers a converge SIGKILLed during a control-plane join: cancel, refresh, up, to the same cluster", async () => {
-        editStack(ws, (cp) => cp.masters.push(masterEntry(4), masterEntry(5)));
+        setInventory(ws, 5, false);
         const uid = kubectl(["get", "namespace", "kube-system", "-o", "jsonpath={.metadata.uid}"]);
         const child = spawn("pulumi", ["up", "--yes", "--non-interactive", "--skip-preview", "--stack", STACK], { cwd: ws.dir, env: ws.env });
         let text = "";
@@ -302,7 +321,8 @@ describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", fun
         const out = await pulumiRun(ws, ["destroy", "--yes", "--non-interactive", "--stack", STACK]);
         assert.equal(out.code, 0, out.stdout.slice(-4000));
         for (const h of Object.keys(hostAddresses())) {
-            const left = onHost(h, "ls /etc/kubernetes/*.conf /etc/kubernetes/manifests/* /var/lib/etcd/member /etc/kubernetes/pki 2>/dev/null || true; ctr -n k8s.io containers ls -q").trim();
+            // No file under kubeadm's and etcd's directories (kubeadm reset keeps the emptied directories), no container.
+            const left = onHost(h, "find /etc/kubernetes /var/lib/etcd -type f 2>/dev/null || true; ctr -n k8s.io containers ls -q").trim();
             assert.equal(left, "", `${h} keeps cluster state: ${left}`);
         }
         const pids = [...new Set([...hostPids, ...hosts("pids").split(/\s+/).filter(Boolean).map(Number)])];

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
         for (const [lease, ms] of Object.entries(failover.leaseMoveMs)) console.log(`  lease ${lease} moved off master 1 after:${" ".repeat(Math.max(1, 31 - lease.length))}${s(ms)}`);
         for (const [lease, holder] of Object.entries(failover.holdersBefore)) if (!(lease in failover.leaseMoveMs)) console.log(`  lease ${lease}: held by ${holder.split("_")[0]}, did not have to move`);
         console.log(`  master 1 back Ready after power-on (kept disk):                        ${s(back)}`);
-        console.log(`  node reset on destroy (remove + kubeadm reset), per node:              ${Object.entries(reset).filter(([k]) => k.includes("deleted")).map(([k, v]) => `${k.split(" ")[0].replace(/^cluster-/, "")} ${v} s`).join(", ")}`);
+        console.log(`  node leaving on destroy (drain, kubeadm reset, node removal), per step: ${Object.entries(reset).filter(([k]) => k.includes("deleted")).map(([k, v]) => `${k.split(" ")[0].replace(/^cluster-/, "")} ${v} s`).join(", ")}`);
         console.log(`  destroy:                                                               ${s(destroy.ms)}`);
         console.log("  memory and disk per host (converged, idle):");
         for (const line of memory.trim().split("\n")) console.log(`    ${line}`);

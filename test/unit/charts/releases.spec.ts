@@ -20,7 +20,9 @@ function stepOf(name: string): string | undefined {
 for (const stack of ["dev", "prod"]) {
     describe(`releases of the ${stack} stack under mocks`, () => {
         let run: RunResult;
-        before(async () => {
+        before(async function () {
+            // A whole program under mocks: past the default on a loaded 2-core machine.
+            this.timeout(120000);
             run = await runStack(stack);
         });
 

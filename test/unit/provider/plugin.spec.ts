@@ -5,7 +5,7 @@ import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { HANDLERS, LEGACY_PROVIDER_KEY, conceal, oskProvider, reveal, typeOfUrn } from "../../../components/plugin/plugin";
 import { dynamicToken } from "../../../components/provider/resource";
 import { RESOURCE_SPECS, packageSchema, secretProperties } from "../../../components/provider/schema";
-import { diffState, type State } from "../../../components/remote/command";
+import { diffState, rerunKeys, type State } from "../../../components/remote/command";
 
 const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
 const isSecret = (v: unknown) => typeof v === "object" && v !== null && (v as Record<string, unknown>)[specialSigKey] === specialSecretSig;
@@ -24,7 +24,7 @@ describe("the osk provider plugin", () => {
         assert.deepEqual(ok.failures, []);
         const bad = await plugin.check!(urn("osk:remote:Command"), {}, { connection: { host: "h", user: "u" }, privateKey: secret("k") });
         assert.deepEqual(bad.failures!.map((f) => f.property), ["create"]);
-        assert.match(bad.failures![0].reason, /osk:remote:Command needs "create"; its inputs are: connection, privateKey, files, create/);
+        assert.match(bad.failures![0].reason, /osk:remote:Command needs "create"; its inputs are: connection, alternateHosts, privateKey, files, create/);
     });
 
     it("keeps a generated value secret in the state it returns", async () => {
@@ -87,13 +87,17 @@ describe("OSK's diff rules, as the plugin applies them", () => {
     const step: State = { connection: { host: "10.0.0.1", user: "root" }, privateKey: "k", create: "kubeadm init", files: { "/etc/a": "1" }, environment: { A: "1" } };
     const diff = (token: string, olds: object, news: object) => plugin.diff!("id", urn(token), olds, news);
 
-    it("remote step: a new script, file, environment or trigger re-runs it; connection, key or delete script update in place", () => {
+    it("remote step: a new script, file, environment or trigger re-runs it in place; connection, alternates, key or delete script update without a run", () => {
         for (const [k, v] of [["create", "kubeadm init --x"], ["files", { "/etc/a": "2" }], ["environment", { A: "2" }], ["secretEnvironment", { T: "1" }], ["triggers", [1]]] as const) {
-            assert.deepEqual(diffState(step, { ...step, [k]: v }).replaces, [k], k);
+            const d = diffState(step, { ...step, [k]: v });
+            // Never a replacement: the old step's delete (a kubeadm reset) would run after the re-run.
+            assert.ok(d.changes && d.replaces!.length === 0, k);
+            assert.deepEqual(rerunKeys(step, { ...step, [k]: v }), [k], k);
         }
-        for (const [k, v] of [["connection", { host: "10.0.0.2", user: "root" }], ["privateKey", "k2"], ["delete", "kubeadm reset"]] as const) {
+        for (const [k, v] of [["connection", { host: "10.0.0.2", user: "root" }], ["alternateHosts", ["10.0.0.3"]], ["privateKey", "k2"], ["delete", "kubeadm reset"]] as const) {
             const d = diffState(step, { ...step, [k]: v });
             assert.ok(d.changes && d.replaces!.length === 0, k);
+            assert.deepEqual(rerunKeys(step, { ...step, [k]: v }), [], k);
         }
         assert.equal(diffState(step, { ...step }).changes, false);
     });

@@ -147,7 +147,9 @@ state = "/run/containerd"
     conf_dir = "/etc/cni/net.d"
 EOF
   # The kubelet's own cgroup tree inside the host's cgroup, so the hosts' kubelets do not manage each other's pods.
-  echo "KUBELET_EXTRA_ARGS=\"--cgroup-root=/$CGROUP_PREFIX$name\"" >"$d/etc/default/kubelet"
+  # No image garbage collection: the host's disk is the machine's file system, filled by other work too (past the
+  # kubelet's 85 % it deleted every unused image of a reset host), and the lab has no registry to pull them back.
+  echo "KUBELET_EXTRA_ARGS=\"--cgroup-root=/$CGROUP_PREFIX$name --image-gc-high-threshold=100 --image-gc-low-threshold=99\"" >"$d/etc/default/kubelet"
   echo "OSK_LAB_UNITS=$here/units" >"$d/etc/default/osk-lab"
   for p in kubeadm kubelet kubectl; do install -m 0755 "$OSK_K8S_BIN/$p" "$d/usr/local/bin/$p"; done
   touch "$d/etc/systemd/system/.osk-fresh"
