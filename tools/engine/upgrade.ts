@@ -5,8 +5,11 @@
 //
 // A type cannot be aliased across providers, and a plain `up` would create a second project of the same name
 // (refused by Keystone) and a new credential. So the move is state work, in four steps:
-//   1. a targeted `up` of only the identity's two new OpenStack providers (admin, service user), so the state holds
-//      them exactly as the program declares them;
+//   1. an `up` of everything but the identity: the former Keystone resources and their new counterparts (and what
+//      depends on them) are excluded, so the state gets the identity's two new OpenStack providers (admin, service
+//      user) exactly as the program declares them, and every other change of the release (OSK's own resources
+//      moving onto the osk plugin) is made; a targeted `up` of the providers alone is refused while other resources
+//      change providers;
 //   2. the state exported, each former Keystone resource rewritten into its new type, URN, provider and id, with
 //      the outputs the provider reads back (the user's password and the credential's secret carried over);
 //   3. the state imported;
@@ -127,7 +130,7 @@ export function moveKeystoneResources(d: Deployment): { deployment: Deployment; 
     const resources = d.resources ?? [];
     const refOf = (urn: string) => {
         const p = resources.find((r) => r.urn === urn);
-        if (!p?.id) throw new Error(`the provider ${urn} is not in the state: run the targeted up of step 1 first`);
+        if (!p?.id) throw new Error(`the provider ${urn} is not in the state: run the up of step 1 first`);
         return `${urn}::${p.id}`;
     };
     const renames = new Map<string, string>();
@@ -166,7 +169,11 @@ export function upgradeKeystone(ws: Workspace, upArgs: string[] = []): UpgradeSt
     const run = (step: string, args: string[], input?: string) => {
         const out = pulumiSync(ws, [...args, "--stack", ws.stack], input);
         steps.push({ step, code: out.code, output: out.stdout + out.stderr });
-        if (out.code !== 0) throw new Error(`upgrade step "${step}" failed:\n${(out.stdout + out.stderr).slice(-4000)}`);
+        if (out.code !== 0) {
+            const text = out.stdout + out.stderr;
+            const errors = text.split("\n").filter((l) => /error/i.test(l) && !/^\s+at /.test(l)).slice(0, 20).join("\n");
+            throw new Error(`upgrade step "${step}" failed:\n${errors}\n...\n${text.slice(-1500)}`);
+        }
         return out.stdout;
     };
     const before = JSON.parse(run("export", ["stack", "export", "--show-secrets"])) as { deployment: Deployment };
@@ -175,8 +182,9 @@ export function upgradeKeystone(ws: Workspace, upArgs: string[] = []): UpgradeSt
         steps.push({ step: "no former Keystone resources: nothing to move", code: 0, output: "" });
         return steps;
     }
-    const targets = identities.flatMap((i) => ["--target", i.admin, "--target", i.serviceUser]);
-    run("up: the identity's OpenStack providers only", ["up", "--yes", "--skip-preview", "--non-interactive", ...targets, ...upArgs]);
+    const former = (before.deployment.resources ?? []).filter((r) => KEYSTONE_MOVES[r.type]);
+    const excluded = former.flatMap((r) => ["--exclude", r.urn, "--exclude", retypeUrn(r.urn, KEYSTONE_MOVES[r.type])]);
+    run("up: everything but the identity, its OpenStack providers included", ["up", "--yes", "--skip-preview", "--non-interactive", ...excluded, "--exclude-dependents", ...upArgs]);
     const exported = JSON.parse(run("export", ["stack", "export", "--show-secrets"])) as { deployment: Deployment };
     const { deployment, moved: urns } = moveKeystoneResources(exported.deployment);
     run(`import: ${urns.length} resources moved onto the OpenStack provider`, ["stack", "import"], JSON.stringify({ ...exported, deployment }));

@@ -77,6 +77,6 @@ describe("moving the tenant identity onto the OpenStack provider (state)", () =>
 
     it("refuses a stack with pending operations, and one whose providers step 1 has not made", () => {
         assert.throws(() => moveKeystoneResources({ ...lab(), pending_operations: [{}] }), /pending operations .* recover it first/);
-        assert.throws(() => moveKeystoneResources({ resources: lab().resources!.slice(0, 6) }), /tenant-keystone-admin is not in the state: run the targeted up/);
+        assert.throws(() => moveKeystoneResources({ resources: lab().resources!.slice(0, 6) }), /tenant-keystone-admin is not in the state: run the up of step 1/);
     });
 });
