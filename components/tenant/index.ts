@@ -7,18 +7,17 @@ import type { Profile } from "../core/site";
 import { mirrorPrefix, type Registry } from "../core/registry";
 import { parseArgs } from "../core/validation";
 import { ClusterDrain } from "../k8s/drain";
-import type { KeystoneConnection } from "../keystone/resources";
 import { ServingCertificate } from "../secrets/certificate";
 import { tenantAddressPlan } from "./addresses";
 import { TenantAddons } from "./addons";
 import { KEYSTONE_AUTH, keystoneAuthSans, keystoneAuthUrl } from "./addons/manifests";
-import { TenantIdentity } from "./identity";
+import { TenantIdentity, type KeystoneConnection } from "./identity";
 import { TenantInfrastructure } from "./infrastructure";
 import { tenantClusterSchema, type TenantClusterInput } from "./args";
 import { APISERVER_PORT, tenantControlPlaneExtras, tenantKubeadmConfig, webhookClusterIP } from "./kubeadm";
 
 export * from "./args";
-export type { KeystoneConnection } from "../keystone/resources";
+export type { KeystoneConnection } from "./identity";
 
 export interface TenantClusterArgs {
     /** The tenant cluster: project, size, network, access, add-ons (validated here, defaults applied). */
@@ -67,7 +66,7 @@ export class TenantCluster extends pulumi.ComponentResource {
         // The tenant's own add-on registry wins; otherwise the site's mirror serves the tenant cluster too.
         const t = { ...parsed, addons: { ...parsed.addons, registry: tenantAddonRegistry(parsed.addons.registry, args.registry) } };
         const child = { parent: this };
-        const identity = new TenantIdentity(name, { connection: args.connection, project: t.project, cluster: t.name, roles: t.roles }, { ...child, aliases: [{ parent: pulumi.rootStackResource }] });
+        const identity = new TenantIdentity(name, { connection: args.connection, region: args.region, project: t.project, cluster: t.name, roles: t.roles }, { ...child, aliases: [{ parent: pulumi.rootStackResource }] });
         const cloud = {
             authUrl: args.connection.authUrl,
             region: args.region,

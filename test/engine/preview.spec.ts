@@ -36,8 +36,13 @@ const EXPECTED: Record<string, Record<string, number>> = {
         "osk:tenant:Addons": 1,
         "osk:secrets:ServingCertificate": 1,
         "kubernetes:storage.k8s.io/v1:CSIDriver": 1,
-        // The tenant's OpenStack side, previewed by OSK's own OpenStack provider.
-        "pulumi:providers:openstack": 1,
+        // The tenant's OpenStack side, previewed by OSK's own OpenStack provider: its identity (as the site's admin,
+        // the credential as the service user), then everything else as the tenant's application credential.
+        "pulumi:providers:openstack": 3,
+        "openstack:identity/project:Project": 1,
+        "openstack:identity/user:User": 1,
+        "openstack:identity/roleAssignment:RoleAssignment": 1,
+        "openstack:identity/applicationCredential:ApplicationCredential": 1,
         "openstack:networking/network:Network": 1,
         "openstack:networking/subnet:Subnet": 1,
         "openstack:networking/router:Router": 1,

@@ -108,8 +108,9 @@ function defaultState(r: pulumi.runtime.MockResourceArgs): Record<string, any> {
         const stdout = r.name.includes("-kubeconfig-") ? FAKE_KUBECONFIG : r.name.includes("-init-") ? "sha256:" + "ab".repeat(32) : "";
         return { ...r.inputs, stdout };
     }
-    if (r.type.startsWith("pulumi-nodejs:dynamic/keystone:")) {
-        return { ...r.inputs, objectId: `${r.name}-oid`, secret: r.type.endsWith(":ApplicationCredential") ? `generated-${r.name}` : "" };
+    if (r.type === "openstack:identity/applicationCredential:ApplicationCredential") {
+        // Keystone generates the secret when none is given.
+        return { ...r.inputs, secret: `generated-${r.name}` };
     }
     if (r.type === "osk:secrets:Generated") {
         return { ...r.inputs, value: `generated-${r.name}` };

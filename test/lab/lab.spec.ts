@@ -9,11 +9,11 @@ import { request as httpsRequest } from "https";
 import { join } from "path";
 import { PRIORITY_CLASSES } from "../../components/charts/workloads";
 import { drainCluster } from "../../components/k8s/drain";
-import { call, issueToken, roleId } from "../../components/keystone/api";
+import { call, issueToken, roleId } from "../../tools/lib/keystone";
 import { keystoneAuthPolicy } from "../../components/tenant/addons/render";
 import { validateConfig } from "../../stacks/config/validate";
 import { rawConfig } from "../helpers/stacks";
-import { recover } from "../../tools/engine/recover";
+import { keystoneAdoptions, recover } from "../../tools/engine/recover";
 import { policyArgs, pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { binDir, converge, down, helm, KEYSTONE_PORT, kubectl, LAB, labNodes, labWorkspace, startServices } from "../../tools/lab/lab";
 import { processTree } from "../helpers/processes";
@@ -23,7 +23,7 @@ function secretsInState(revealedExport: string): string[] {
     const doc = JSON.parse(revealedExport) as { deployment: { resources?: { type: string; outputs?: Record<string, unknown> }[] } };
     const out: string[] = [];
     for (const r of doc.deployment.resources ?? []) {
-        if (!/^(osk:secrets:|pulumi-nodejs:dynamic\/keystone:)/.test(r.type)) continue;
+        if (!/^(osk:secrets:|openstack:identity\/)/.test(r.type)) continue;
         for (const key of ["value", "secret", "keyPem"]) {
             const v = r.outputs?.[key] as { plaintext?: string } | string | undefined;
             const text = typeof v === "object" && v?.plaintext !== undefined ? (JSON.parse(v.plaintext) as string) : v;
@@ -113,14 +113,17 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
         startServices();
         ws = labWorkspace();
         // The first converge is killed with SIGKILL once Helm releases are being installed; the recovery is the
-        // documented one (./osk recover): cancel, refresh importing or clearing what the dead run left pending, up.
+        // one tools/engine/recover.ts implements: cancel, refresh importing or clearing what the dead run left pending, up.
         killedAfter = await killConvergeMidway(ws);
+        // Keystone objects the dead run made are adopted (project, user, role) or made again (the credential).
+        const adopted = await keystoneAdoptions(ws, keystoneAuth());
+        recovery.push({ step: `keystone: ${adopted.size} pending identity objects found to adopt`, code: 0, output: "" });
         recovery.push(
             ...recover(ws, {
                 namespaces: ["openstack"],
                 list: () => JSON.parse(helm(["list", "-A", "-a", "-o", "json"])) as { name: string; namespace: string }[],
                 uninstall: (name, namespace) => void helm(["uninstall", name, "-n", namespace, "--wait"]),
-            }),
+            }, adopted),
         );
         const out = await converge(ws);
         convergeLog = out.stdout + out.stderr;

@@ -420,10 +420,10 @@ describe("the lab's OpenStack (real Keystone, Nova, Neutron, Octavia, Cinder, Gl
                 }
             })();
             const state = JSON.parse(pulumiSync(ws, ["stack", "export", "--show-secrets", "--stack", ws.stack]).stdout);
-            const cred = (state.deployment.resources as { type: string; outputs?: Record<string, any> }[]).find((r) => /dynamic\/keystone:ApplicationCredential$/.test(r.type));
+            const cred = (state.deployment.resources as { type: string; outputs?: Record<string, any> }[]).find((r) => r.type === "openstack:identity/applicationCredential:ApplicationCredential");
             assert.ok(cred?.outputs, `the application credential was recorded before the kill (${killedAt}; outputs ${Object.keys(o).join(",")})`);
             const secret = cred.outputs.secret as string | { plaintext: string };
-            const tenant = await Cloud.login({ authUrl: OPENSTACK_KEYSTONE_URL, applicationCredentialId: cred.outputs.objectId, applicationCredentialSecret: typeof secret === "string" ? secret : (JSON.parse(secret.plaintext) as string) });
+            const tenant = await Cloud.login({ authUrl: OPENSTACK_KEYSTONE_URL, applicationCredentialId: cred.outputs.id, applicationCredentialSecret: typeof secret === "string" ? secret : (JSON.parse(secret.plaintext) as string) });
             projectId = tenant.projectId;
             const steps = await recoverAdopting(ws, (p) => findPending(tenant, p));
             say(`killed at: ${killedAt}; recovery: ${steps.map((x) => x.step).join("; ")}`);

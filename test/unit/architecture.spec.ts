@@ -8,7 +8,7 @@ const LAYERS: readonly (readonly string[])[] = [
     ["components/net"],
     ["components/core"],
     ["components/provider"],
-    ["components/k8s", "components/remote", "components/secrets", "components/keystone"],
+    ["components/k8s", "components/remote", "components/secrets"],
     ["components/charts", "components/cluster", "components/noderoles", "components/plugin"],
     ["components/platform"],
     ["components/openstack"],

@@ -1,13 +1,15 @@
 // Recovery after a `pulumi up` died mid-run (SIGKILL, OOM, a lost machine): what a rerun needs to converge.
 // A dead run leaves its lock and "pending creates": operations that started but were never recorded. Most of
-// OSK's resources can simply be created again (server-side apply upserts; remote steps are guarded; Keystone
-// objects are adopted by name; a generated secret that was never recorded was never handed out). A Helm release
+// OSK's resources can simply be created again (server-side apply upserts; remote steps are guarded; a generated
+// secret that was never recorded was never handed out). Keystone refuses a second project or user of one name:
+// those are adopted by the id Keystone has for the name ({@link keystoneAdoptions}). A Helm release
 // cannot: Helm refuses to install a name twice, so a release the state does not hold is uninstalled (it is seconds
 // old) and installed again. Nor can an OpenStack instance, port or load balancer (a second one is an orphan, or a
 // refused duplicate address): those pending creates are adopted into the state by the id found by name or
 // properties, and the refresh reads back whatever the dead run got to.
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "fs";
 import { join } from "path";
+import { call, domainId, issueToken, type KeystoneAuth } from "../lib/keystone";
 import { pulumiSync, type Workspace } from "./workspace";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -15,6 +17,7 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 export interface PendingCreate {
     urn: string;
     type: string;
+    parent?: string;
     inputs: Record<string, unknown>;
 }
 
@@ -111,16 +114,17 @@ function settle(ws: Workspace, steps: RecoveryStep[], exported: string, found: R
 }
 
 /**
- * cancel (the dead run's lock), then clear its pending creates and refresh. With `helm`, also removes releases in
+ * cancel (the dead run's lock), then clear its pending creates (adopting those in `keystone`) and refresh. With `helm`, also removes releases in
  * OSK's namespaces that Helm has and the state has not recorded (a pending one included): a SIGKILL can land after Helm installed and before the engine wrote even the pending operation, and Helm
  * refuses the name again. Such a release is seconds old and was never handed to anything. The caller then runs up.
  */
-export function recover(ws: Workspace, helm?: HelmAccess): RecoveryStep[] {
+export function recover(ws: Workspace, helm?: HelmAccess, keystone: ReadonlyMap<string, Adoption> = new Map()): RecoveryStep[] {
     const steps: RecoveryStep[] = [];
     const exported = unlock(ws, steps);
     // Pending releases are cleared, not adopted: one the dead run cut off mid-install stays "pending-install" in
     // Helm, and adopted, the next up hung on it; cleared, the removal below uninstalls it and the up installs it anew.
-    settle(ws, steps, exported, new Map());
+    // Keystone objects found by `keystoneAdoptions` are adopted.
+    settle(ws, steps, exported, keystone);
     if (helm) {
         const known = recordedReleases(pulumiSync(ws, ["stack", "export", "--stack", ws.stack]).stdout);
         const orphans = helm.list().filter((r) => helm.namespaces.includes(r.namespace) && !known.has(`${r.namespace}/${r.name}`));
@@ -189,4 +193,51 @@ export async function recoverAdopting(ws: Workspace, find: (p: PendingCreate) =>
     }
     settle(ws, steps, exported, found);
     return steps;
+}
+
+const IDENTITY = "openstack:identity/";
+
+/**
+ * What a dead run made in Keystone before its state was written, for {@link recover}: the pending project and
+ * users found by name (URN -> adoption; a second create would be refused), the pending role assignments that
+ * exist (adopted with the provider's id, `<domain>/<project>/<group>/<user>/<role>`). An application credential
+ * cannot be adopted: Keystone shows its secret only once. One made by the dead run is deleted, so the rerun makes
+ * it again (with a secret the state then keeps). `auth` is the admin the stack's identity is made with.
+ */
+export async function keystoneAdoptions(ws: Workspace, auth: KeystoneAuth): Promise<Map<string, Adoption>> {
+    const backend = String(ws.env.PULUMI_BACKEND_URL ?? "").replace(/^file:\/\//, "");
+    if (backend) repairCheckpoint(backend, ws.stack);
+    const exported = pulumiSync(ws, ["stack", "export", "--stack", ws.stack]).stdout;
+    const pending = pendingCreates(exported).filter((p) => p.type.startsWith(IDENTITY));
+    const found = new Map<string, Adoption>();
+    if (pending.length === 0) return found;
+    const { token } = await issueToken(auth);
+    const get = <T>(path: string) => call<T>(auth.authUrl, token, "GET", path);
+    const q = encodeURIComponent;
+    // The tenant's project and user are made in the admin project's domain.
+    const domain = await domainId(auth.authUrl, token, auth.projectDomain ?? "Default");
+    const recorded = (JSON.parse(exported) as { deployment: { resources?: { type: string; id?: string; parent?: string }[] } }).deployment.resources ?? [];
+    const userOf = (parent?: string) =>
+        recorded.find((r) => r.type === `${IDENTITY}user:User` && r.parent === parent)?.id ?? found.get(pending.find((p) => p.type === `${IDENTITY}user:User` && p.parent === parent)?.urn ?? "")?.id;
+    // Projects and users first: a pending credential's owner may be a pending user.
+    const order = (p: PendingCreate) => (/:(Project|User)$/.test(p.type) ? 0 : 1);
+    for (const p of [...pending].sort((a, b) => order(a) - order(b))) {
+        const kind = p.type.split(":").pop();
+        if (kind === "Project" || kind === "User") {
+            const plural = kind === "Project" ? "projects" : "users";
+            const list = await get<Record<string, { id: string }[]>>(`/${plural}?name=${q(String(p.inputs.name))}&domain_id=${q(domain)}`);
+            const id = list?.[plural]?.[0]?.id;
+            if (id) found.set(p.urn, { id });
+        } else if (kind === "RoleAssignment") {
+            const { projectId, userId, roleId } = p.inputs as Record<string, string>;
+            const list = await get<{ role_assignments: unknown[] }>(`/role_assignments?scope.project.id=${q(projectId)}&user.id=${q(userId)}&role.id=${q(roleId)}`);
+            if ((list?.role_assignments.length ?? 0) > 0) found.set(p.urn, { id: `/${projectId}//${userId}/${roleId}` });
+        } else if (kind === "ApplicationCredential") {
+            const user = userOf(p.parent);
+            if (!user) continue;
+            const list = await get<{ application_credentials: { id: string }[] }>(`/users/${q(user)}/application_credentials?name=${q(String(p.inputs.name))}`);
+            for (const c of list?.application_credentials ?? []) await call(auth.authUrl, token, "DELETE", `/users/${q(user)}/application_credentials/${q(c.id)}`);
+        }
+    }
+    return found;
 }

@@ -92,4 +92,5 @@ describe("recovery after a killed run", () => {
             assert.deepEqual(adopted.outputs, { name: "hashed" });
         });
     });
+
 });

@@ -1,10 +1,10 @@
-// The tenant's identity in Keystone under mocks, and the rules that decide replace vs update.
+// The tenant's identity in Keystone under mocks: the project, service user, role assignments and application
+// credential as `@pulumi/openstack` identity resources, who makes each, in which order, and what stays secret.
 import { strict as assert } from "assert";
-import { passwordAuthBody } from "../../../components/keystone/api";
-import { diffSpec } from "../../../components/keystone/resources";
+import { passwordProviderArgs } from "../../../components/tenant/identity";
 import { plainStrings, runStack, type RunResult } from "../../helpers/mockRun";
 
-const K = "pulumi-nodejs:dynamic/keystone:";
+const IDENTITY = "openstack:identity/";
 
 describe("tenant identity (prod, on the site's own Keystone)", () => {
     let run: RunResult;
@@ -12,49 +12,52 @@ describe("tenant identity (prod, on the site's own Keystone)", () => {
         run = await runStack("prod");
     });
 
-    it("creates the project, a service user with its role, and an application credential, in that order", () => {
+    it("creates the project, a service user in it, its role by id, and an application credential, in that order", () => {
         const project = run.byName("tenant-project");
         const user = run.byName("tenant-user");
         const role = run.byName("tenant-role-member");
         const cred = run.byName("tenant-application-credential");
-        assert.equal(project.inputs.spec.name, "platform-apps");
-        assert.equal(user.inputs.spec.name, "apps-cloud-provider");
-        assert.equal(user.inputs.spec.defaultProjectId, "tenant-project-oid");
-        assert.deepEqual([role.inputs.spec.projectId, role.inputs.spec.userId, role.inputs.spec.role], ["tenant-project-oid", "tenant-user-oid", "member"]);
+        assert.equal(project.type, "openstack:identity/project:Project");
+        assert.equal(project.inputs.name, "platform-apps");
+        assert.equal(user.inputs.name, "apps-cloud-provider");
+        assert.equal(user.inputs.defaultProjectId, "tenant-project-id");
+        // The role's id comes from Keystone's own list, looked up by name (the mocks answer `<name>-id`).
+        assert.deepEqual([role.inputs.projectId, role.inputs.userId, role.inputs.roleId], ["tenant-project-id", "tenant-user-id", "member-id"]);
+        assert.ok(run.invokes.includes("openstack:identity/getRole:getRole"));
         assert.deepEqual(cred.dependsOn, ["tenant-role-member"]);
-        assert.deepEqual(cred.inputs.spec.roles, ["member"]);
+        assert.deepEqual(cred.inputs.roles, ["member"]);
+        assert.equal(cred.inputs.unrestricted, false, "the credential cannot make more credentials");
     });
 
-    it("talks to the site's public Keystone as admin, after the OpenStack layer", () => {
-        for (const r of run.resources.filter((x) => x.type.startsWith(K))) {
-            assert.equal(r.inputs.authUrl, "https://keystone.fra1.cloud.example.net/v3");
-            assert.equal(r.inputs.username, "admin");
-            assert.equal(r.inputs.password, "generated-credentials-keystone-admin");
+    it("makes the project, user and roles as the site's admin, and the credential as the service user itself", () => {
+        const admin = run.byName("tenant-keystone-admin");
+        assert.deepEqual(
+            [admin.inputs.authUrl, admin.inputs.userName, admin.inputs.tenantName, admin.inputs.region],
+            ["https://keystone.fra1.cloud.example.net/v3", "admin", "admin", "fra1"],
+        );
+        const service = run.byName("tenant-keystone-service-user");
+        assert.deepEqual([service.inputs.userName, service.inputs.tenantName, service.inputs.userDomainName], ["apps-cloud-provider", "platform-apps", "Default"]);
+        assert.equal(service.inputs.password, "generated-tenant-user-password");
+        for (const r of run.resources.filter((x) => x.type.startsWith(IDENTITY))) {
+            const by = r.type.endsWith(":ApplicationCredential") ? "tenant-keystone-service-user" : "tenant-keystone-admin";
+            assert.match(r.provider ?? "", new RegExp(`::${by}::`), r.name);
         }
         assert.deepEqual(run.byName("tenant").dependsOn, ["openstack"]);
     });
 
     it("keeps the admin password, the user's password and the credential secret out of plain inputs", () => {
-        for (const r of run.resources.filter((x) => x.type.startsWith(K))) {
+        for (const r of run.resources.filter((x) => x.type.startsWith(IDENTITY) || x.type === "pulumi:providers:openstack")) {
             const plain = plainStrings(r.wire).join("\n");
             assert.ok(!plain.includes("generated-credentials-keystone-admin"), r.name);
             assert.ok(!plain.includes("generated-tenant-user-password"), r.name);
+            assert.ok(!plain.includes("generated-tenant-application-credential"), r.name);
         }
     });
-});
 
-describe("keystone object changes", () => {
-    it("replaces on identity (name, domain, membership), updates description and password in place", () => {
-        assert.deepEqual(diffSpec("project", { name: "a", domain: "Default", description: "x" }, { name: "a", domain: "Default", description: "y" }), { changes: true, replaces: [] });
-        assert.deepEqual(diffSpec("project", { name: "a", domain: "Default" }, { name: "b", domain: "Default" }), { changes: true, replaces: ["spec.name"] });
-        assert.deepEqual(diffSpec("user", { name: "u", password: "1" }, { name: "u", password: "2" }), { changes: true, replaces: [] });
-        assert.deepEqual(diffSpec("roleAssignment", { projectId: "p", userId: "u", role: "member" }, { projectId: "p", userId: "u", role: "reader" }), { changes: true, replaces: ["spec.role"] });
-        assert.deepEqual(diffSpec("project", { name: "a" }, { name: "a" }), { changes: false, replaces: [] });
-    });
-
-    it("authenticates scoped to the named project and domains", () => {
-        const body = passwordAuthBody({ authUrl: "http://k/v3", username: "admin", password: "pw", projectName: "admin" }) as any;
-        assert.deepEqual(body.auth.identity.password.user, { name: "admin", domain: { name: "Default" }, password: "pw" });
-        assert.deepEqual(body.auth.scope.project, { name: "admin", domain: { name: "Default" } });
+    it("signs in scoped to the named project, in the Default domains unless told otherwise", () => {
+        const args = passwordProviderArgs({ authUrl: "http://k/v3", username: "admin", password: "pw", projectName: "admin" }, "r1");
+        assert.deepEqual({ ...args, password: undefined }, { authUrl: "http://k/v3", region: "r1", userName: "admin", password: undefined, tenantName: "admin", userDomainName: "Default", projectDomainName: "Default" });
+        const other = passwordProviderArgs({ authUrl: "http://k/v3", username: "u", password: "pw", projectName: "p", userDomain: "ops", projectDomain: "tenants" }, "r1");
+        assert.deepEqual([other.userDomainName, other.projectDomainName], ["ops", "tenants"]);
     });
 });

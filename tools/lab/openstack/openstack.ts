@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "fs";
 import { homedir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
-import type { KeystoneAuth } from "../../../components/keystone/api";
+import type { KeystoneAuth } from "../../lib/keystone";
 import { tenantSchema, type TenantClusterConfig } from "../../../stacks/config/schema";
 
 const ROOT = join(__dirname, "..", "..", "..");

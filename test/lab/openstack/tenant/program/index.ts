@@ -20,7 +20,7 @@ const cloud = t.cloud;
 
 // As stacks/compose.ts names them: the same URNs a site's stack has, under a component of the same name.
 const connection = { authUrl: cloud.authUrl, username: cloud.username, password: config.requireSecret("tenantCloudPassword"), projectName: cloud.projectName, userDomain: cloud.userDomain, projectDomain: cloud.projectDomain };
-const identity = new TenantIdentity("tenant", { connection, project: t.project, cluster: t.name, roles: t.roles });
+const identity = new TenantIdentity("tenant", { connection, region: cloud.region, project: t.project, cluster: t.name, roles: t.roles });
 const credential = { authUrl: cloud.authUrl, region: cloud.region, applicationCredentialId: identity.applicationCredentialId, applicationCredentialSecret: identity.applicationCredentialSecret };
 
 // `keyPair` names a Nova key pair the tenant already has; in the lab the tenant's own credential makes it here

@@ -1,5 +1,6 @@
-// A small Keystone v3 client for OSK's identity resources. Self-contained (the dynamic provider serializes what it
-// calls): global fetch, no other imports.
+// A small Keystone v3 client: the recovery after a killed run asks Keystone what the run made, and the lab and its
+// tests ask it what OSK made, as an operator would. The stack itself never uses it (the tenant identity is made
+// through the OpenStack provider).
 
 /** Admin credentials for a Keystone. */
 export interface KeystoneAuth {

@@ -1,0 +1,211 @@
+// Moves a stack's tenant identity from OSK's former hand-written Keystone resources (`pulumi-nodejs:dynamic/
+// keystone:*`, up to the release that still had them) onto `@pulumi/openstack`'s identity resources, without
+// touching Keystone: the same project, user, role assignments and application credential (its secret included,
+// which Keystone never shows again), now held by the OpenStack provider.
+//
+// A type cannot be aliased across providers, and a plain `up` would create a second project of the same name
+// (refused by Keystone) and a new credential. So the move is state work, in four steps:
+//   1. an `up` of everything but the identity: the former Keystone resources and their new counterparts (and what
+//      depends on them) are excluded, so the state gets the identity's two new OpenStack providers (admin, service
+//      user) exactly as the program declares them, and every other change of the release (OSK's own resources
+//      moving onto the osk plugin) is made; a targeted `up` of the providers alone is refused while other resources
+//      change providers;
+//   2. the state exported, each former Keystone resource rewritten into its new type, URN, provider and id, with
+//      the outputs the provider reads back (the user's password and the credential's secret carried over);
+//   3. the state imported;
+//   4. a targeted refresh of the moved resources: the provider reads each object from Keystone.
+// Then `pulumi preview` shows no change for the identity. Pure parts are exported for the unit tier.
+import { pulumiSync, type Workspace } from "./workspace";
+
+/** The former types and their new tokens. */
+export const KEYSTONE_MOVES: Readonly<Record<string, string>> = {
+    "pulumi-nodejs:dynamic/keystone:Project": "openstack:identity/project:Project",
+    "pulumi-nodejs:dynamic/keystone:User": "openstack:identity/user:User",
+    "pulumi-nodejs:dynamic/keystone:RoleAssignment": "openstack:identity/roleAssignment:RoleAssignment",
+    "pulumi-nodejs:dynamic/keystone:ApplicationCredential": "openstack:identity/applicationCredential:ApplicationCredential",
+};
+
+export interface StateResource {
+    urn: string;
+    type: string;
+    custom?: boolean;
+    id?: string;
+    parent?: string;
+    provider?: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
+    deletedWith?: string;
+    [key: string]: unknown;
+}
+
+export interface Deployment {
+    resources?: StateResource[];
+    pending_operations?: unknown[];
+    [key: string]: unknown;
+}
+
+/** `urn:pulumi:<stack>::<project>::<type chain>::<name>` with the last type of the chain replaced. */
+export function retypeUrn(urn: string, type: string): string {
+    const parts = urn.split("::");
+    const chain = parts[2].split("$");
+    chain[chain.length - 1] = type;
+    return [...parts.slice(0, 2), chain.join("$"), ...parts.slice(3)].join("::");
+}
+
+/** The URN of a child of `parent` with this type and name. */
+export function childUrn(parent: string, type: string, name: string): string {
+    const parts = parent.split("::");
+    return [parts[0], parts[1], `${parts[2]}$${type}`, name].join("::");
+}
+
+const nameOf = (urn: string) => urn.split("::").pop()!;
+
+/** The identity components that hold former Keystone resources, with the URNs of the two providers each needs. */
+export function identityProviders(d: Deployment): { identity: string; admin: string; serviceUser: string }[] {
+    const parents = new Set((d.resources ?? []).filter((r) => KEYSTONE_MOVES[r.type] && r.parent).map((r) => r.parent!));
+    return [...parents].map((identity) => ({
+        identity,
+        admin: childUrn(identity, "pulumi:providers:openstack", `${nameOf(identity)}-keystone-admin`),
+        serviceUser: childUrn(identity, "pulumi:providers:openstack", `${nameOf(identity)}-keystone-service-user`),
+    }));
+}
+
+/** Orders resources so each comes after its parent, its provider and its dependencies, else keeping their order. */
+export function orderResources(resources: StateResource[]): StateResource[] {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const placed = new Set<string>();
+    const out: StateResource[] = [];
+    const visiting = new Set<string>();
+    const place = (r: StateResource): void => {
+        if (placed.has(r.urn) || visiting.has(r.urn)) return;
+        visiting.add(r.urn);
+        const needs = [r.parent, r.provider?.split("::").slice(0, -1).join("::"), ...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat(), r.deletedWith];
+        for (const urn of needs) if (urn && byUrn.has(urn)) place(byUrn.get(urn)!);
+        visiting.delete(r.urn);
+        placed.add(r.urn);
+        out.push(r);
+    };
+    resources.forEach(place);
+    return out;
+}
+
+/** What the OpenStack provider holds for the object a former Keystone resource made: id, URN and outputs. */
+function moved(r: StateResource, provider: string): StateResource {
+    const spec = (r.outputs?.spec ?? r.inputs?.spec ?? {}) as Record<string, unknown>;
+    const objectId = String(r.outputs?.objectId ?? r.id ?? "");
+    const type = KEYSTONE_MOVES[r.type];
+    let id = objectId;
+    let outputs: Record<string, unknown>;
+    switch (type) {
+        case "openstack:identity/project:Project":
+            outputs = { name: spec.name, description: spec.description ?? "", enabled: true };
+            break;
+        case "openstack:identity/user:User":
+            outputs = { name: spec.name, password: spec.password, defaultProjectId: spec.defaultProjectId, enabled: true };
+            break;
+        case "openstack:identity/roleAssignment:RoleAssignment": {
+            // Keystone gives an assignment no id; the former one was project/user/role, the provider's is
+            // domain/project/group/user/role.
+            const [projectId, userId, roleId] = objectId.split("/");
+            id = `/${projectId}//${userId}/${roleId}`;
+            outputs = { projectId, userId, roleId };
+            break;
+        }
+        default:
+            outputs = { name: spec.name, description: "OSK: cloud controller and CSI drivers", roles: spec.roles, unrestricted: false, secret: r.outputs?.secret };
+    }
+    // The former outputs (connection, spec, stored code) go: the provider keeps what it reads, and nothing else.
+    return { ...r, type, urn: retypeUrn(r.urn, type), id, provider, inputs: { ...outputs }, outputs: { ...outputs, id } };
+}
+
+/**
+ * The deployment with every former Keystone resource moved onto the OpenStack provider entries `providers` names
+ * (as `urn::id` references), and every reference to a moved URN rewritten. Refuses a deployment with pending
+ * operations (a run that died: recover it first) or without the providers step 1 makes.
+ */
+export function moveKeystoneResources(d: Deployment): { deployment: Deployment; moved: string[] } {
+    if ((d.pending_operations ?? []).length > 0) throw new Error("the stack has pending operations from an interrupted run: recover it first (pulumi cancel, pulumi refresh), then upgrade");
+    const resources = d.resources ?? [];
+    const refOf = (urn: string) => {
+        const p = resources.find((r) => r.urn === urn);
+        if (!p?.id) throw new Error(`the provider ${urn} is not in the state: run the up of step 1 first`);
+        return `${urn}::${p.id}`;
+    };
+    const renames = new Map<string, string>();
+    const next: StateResource[] = [];
+    for (const r of resources) {
+        if (!KEYSTONE_MOVES[r.type]) {
+            next.push(r);
+            continue;
+        }
+        const providers = identityProviders({ resources: [r] })[0];
+        const provider = refOf(r.type.endsWith(":ApplicationCredential") ? providers.serviceUser : providers.admin);
+        const m = moved(r, provider);
+        renames.set(r.urn, m.urn);
+        next.push(m);
+    }
+    const rename = (urn: string | undefined) => (urn ? (renames.get(urn) ?? urn) : urn);
+    const rewritten = next.map((r) => ({
+        ...r,
+        ...(r.parent ? { parent: rename(r.parent) } : {}),
+        ...(r.dependencies ? { dependencies: r.dependencies.map((u) => rename(u)!) } : {}),
+        ...(r.propertyDependencies ? { propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map((u) => rename(u)!)])) } : {}),
+        ...(r.deletedWith ? { deletedWith: rename(r.deletedWith) } : {}),
+    }));
+    return { deployment: { ...d, resources: orderResources(rewritten) }, moved: [...renames.values()] };
+}
+
+export interface UpgradeStep {
+    step: string;
+    code: number;
+    output: string;
+}
+
+/** Runs the four steps on a stack; does nothing (and says so) when no former Keystone resource is left. */
+export function upgradeKeystone(ws: Workspace, upArgs: string[] = []): UpgradeStep[] {
+    const steps: UpgradeStep[] = [];
+    const run = (step: string, args: string[], input?: string) => {
+        const out = pulumiSync(ws, [...args, "--stack", ws.stack], input);
+        steps.push({ step, code: out.code, output: out.stdout + out.stderr });
+        if (out.code !== 0) {
+            const text = out.stdout + out.stderr;
+            const errors = text.split("\n").filter((l) => /error/i.test(l) && !/^\s+at /.test(l)).slice(0, 20).join("\n");
+            throw new Error(`upgrade step "${step}" failed:\n${errors}\n...\n${text.slice(-1500)}`);
+        }
+        return out.stdout;
+    };
+    const before = JSON.parse(run("export", ["stack", "export", "--show-secrets"])) as { deployment: Deployment };
+    const identities = identityProviders(before.deployment);
+    if (identities.length === 0) {
+        steps.push({ step: "no former Keystone resources: nothing to move", code: 0, output: "" });
+        return steps;
+    }
+    const former = (before.deployment.resources ?? []).filter((r) => KEYSTONE_MOVES[r.type]);
+    const excluded = former.flatMap((r) => ["--exclude", r.urn, "--exclude", retypeUrn(r.urn, KEYSTONE_MOVES[r.type])]);
+    run("up: everything but the identity, its OpenStack providers included", ["up", "--yes", "--skip-preview", "--non-interactive", ...excluded, "--exclude-dependents", ...upArgs]);
+    const exported = JSON.parse(run("export", ["stack", "export", "--show-secrets"])) as { deployment: Deployment };
+    const { deployment, moved: urns } = moveKeystoneResources(exported.deployment);
+    run(`import: ${urns.length} resources moved onto the OpenStack provider`, ["stack", "import"], JSON.stringify({ ...exported, deployment }));
+    run("refresh: the moved resources read back from Keystone", ["refresh", "--yes", "--skip-preview", "--non-interactive", ...urns.flatMap((u) => ["--target", u])]);
+    return steps;
+}
+
+// ./osk upgrade STACK: the move on a site's stack, in this checkout, with the operator's own Pulumi login, backend
+// and secrets provider (the environment as it is).
+if (require.main === module) {
+    const stack = process.argv[2];
+    if (!stack || stack.startsWith("-")) {
+        console.error("usage: ./osk upgrade STACK   (moves the tenant identity onto the OpenStack provider; docs/provider.md)");
+        process.exit(2);
+    }
+    const ws: Workspace = { dir: process.cwd(), stack, env: process.env, dispose: () => undefined };
+    try {
+        for (const s of upgradeKeystone(ws)) console.log(`${s.code === 0 ? "done" : "FAILED"}: ${s.step}`);
+        console.log(`next: pulumi preview --stack ${stack} (the identity shows no change), then pulumi up`);
+    } catch (e) {
+        console.error((e as Error).message);
+        process.exit(1);
+    }
+}
