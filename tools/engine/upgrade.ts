@@ -5,11 +5,9 @@
 //
 // A type cannot be aliased across providers, and a plain `up` would create a second project of the same name
 // (refused by Keystone) and a new credential. So the move is state work, in four steps:
-//   1. an `up` of everything but the identity: the former Keystone resources and their new counterparts (and what
-//      depends on them) are excluded, so the state gets the identity's two new OpenStack providers (admin, service
-//      user) exactly as the program declares them, and every other change of the release (OSK's own resources
-//      moving onto the osk plugin) is made; a targeted `up` of the providers alone is refused while other resources
-//      change providers;
+//   1. a targeted `up` of only the identity's two new OpenStack providers (admin, service user), so the state holds
+//      them exactly as the program declares them (the stack must be on the osk plugin already: the engine refuses a
+//      targeted up while other resources change providers);
 //   2. the state exported, each former Keystone resource rewritten into its new type, URN, provider and id, with
 //      the outputs the provider reads back (the user's password and the credential's secret carried over);
 //   3. the state imported;
@@ -182,9 +180,18 @@ export function upgradeKeystone(ws: Workspace, upArgs: string[] = []): UpgradeSt
         steps.push({ step: "no former Keystone resources: nothing to move", code: 0, output: "" });
         return steps;
     }
-    const former = (before.deployment.resources ?? []).filter((r) => KEYSTONE_MOVES[r.type]);
-    const excluded = former.flatMap((r) => ["--exclude", r.urn, "--exclude", retypeUrn(r.urn, KEYSTONE_MOVES[r.type])]);
-    run("up: everything but the identity, its OpenStack providers included", ["up", "--yes", "--skip-preview", "--non-interactive", ...excluded, "--exclude-dependents", ...upArgs]);
+    // The engine refuses a targeted up while other resources change providers, and an up with the identity
+    // excluded leaves the former objects naming a provider it drops (a snapshot it then refuses). So the stack must
+    // be on the osk plugin already (one plain `up` of the plugin release) before its identity moves.
+    const stillDynamic = (before.deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/") && !KEYSTONE_MOVES[r.type]);
+    if (stillDynamic.length > 0) {
+        throw new Error(
+            `${stillDynamic.length} of OSK's own resources are still dynamic (e.g. ${stillDynamic[0].urn}): run \`pulumi up\` with the release that ` +
+                "moved them onto the osk plugin first (docs/provider.md), then upgrade again",
+        );
+    }
+    const targets = identities.flatMap((i) => ["--target", i.admin, "--target", i.serviceUser]);
+    run("up: the identity's two OpenStack providers only", ["up", "--yes", "--skip-preview", "--non-interactive", ...targets, ...upArgs]);
     const exported = JSON.parse(run("export", ["stack", "export", "--show-secrets"])) as { deployment: Deployment };
     const { deployment, moved: urns } = moveKeystoneResources(exported.deployment);
     run(`import: ${urns.length} resources moved onto the OpenStack provider`, ["stack", "import"], JSON.stringify({ ...exported, deployment }));
