@@ -102,6 +102,11 @@ for (const stack of STACKS) {
             assert.ok(summary.changes.create > 0);
         });
 
+        it("plans no dynamic resource: OSK's own resources are the osk plugin's, the identity the OpenStack provider's", () => {
+            const dynamic = parsePreview(out.stdout).steps.map((s) => typeOf(s.urn)).filter((t) => t.startsWith("pulumi-nodejs:dynamic/"));
+            assert.deepEqual([...new Set(dynamic)], []);
+        });
+
         it("prints no secret", () => {
             for (const s of Object.values(secrets)) {
                 const needle = s.split("\n")[1] ?? s;

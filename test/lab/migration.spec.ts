@@ -1,16 +1,16 @@
 // Tier 3: a lab stack converged by the release before the osk provider plugin (its own resources as dynamic
-// providers) moves onto the plugin without loss. The previous release's code converges the lab; this checkout's
-// code then runs `pulumi up` on the same state: only the provider switch (in-place updates of OSK's own resources,
-// no replacement), every generated credential, certificate and identity object exactly as before, and then nothing
-// left to do.
+// providers) moves onto the plugin, and its tenant identity onto the OpenStack provider, without loss. The previous
+// release's code converges the lab; the plugin release's code runs `pulumi up` on the same state (OSK's own
+// resources switch provider in place); this checkout then runs `./osk upgrade`'s steps and `pulumi up`: every
+// generated credential, certificate and identity object exactly as before, and then nothing left to do.
 import { strict as assert } from "assert";
 import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from "fs";
 import { join } from "path";
 import { parseDocument } from "yaml";
 import { parsePreview, policyArgs, pulumiRun, pulumiSync, ROOT, type Workspace } from "../../tools/engine/workspace";
-import { converge, down, LAB, labWorkspace, startServices } from "../../tools/lab/lab";
+import { converge, down, helm, LAB, labWorkspace, startServices } from "../../tools/lab/lab";
 import { typeOfUrn } from "../../components/plugin/plugin";
-import { previousRelease } from "../helpers/previous";
+import { PLUGIN_RELEASE, previousRelease } from "../helpers/previous";
 import { KEYSTONE_MOVES, upgradeKeystone } from "../../tools/engine/upgrade";
 
 interface StateResource {
@@ -32,6 +32,12 @@ function relink(ws: Workspace, source: string): void {
     }
 }
 
+/** Every Helm release in the lab cluster and its revision (an upgrade, even one that changes nothing, adds one). */
+function helmRevisions(): Record<string, number> {
+    const list = JSON.parse(helm(["list", "--all-namespaces", "--all", "-o", "json"])) as { name: string; namespace: string; revision: string }[];
+    return Object.fromEntries(list.map((r) => [`${r.namespace}/${r.name}`, Number(r.revision)]));
+}
+
 /** The resource's URN under this release: OSK's former dynamic types are now `osk:<module>:<Type>`, and the
  * Keystone objects the OpenStack provider's identity resources. */
 const current = (urn: string) =>
@@ -50,6 +56,10 @@ describe("moving a lab stack from the dynamic providers onto the osk provider pl
     let converged: Map<string, StateResource>;
     let beforeBytes = 0;
     let preview: ReturnType<typeof parsePreview>;
+    let upgraded: ReturnType<typeof parsePreview>;
+    let hopOutput = "";
+    let revisionsBefore: Record<string, number> = {};
+    let revisionsAfter: Record<string, number> = {};
     let upOutput = "";
     let upgrade: ReturnType<typeof upgradeKeystone> = [];
 
@@ -78,13 +88,26 @@ describe("moving a lab stack from the dynamic providers onto the osk provider pl
         converged = new Map(resources(exportState(true)).map((r) => [current(r.urn), r]));
         assert.ok([...converged.values()].some((r) => r.type === "pulumi-nodejs:dynamic/secrets:Generated"), "the previous release made dynamic resources");
 
-        relink(ws, ROOT);
-        // The identity moves onto the OpenStack provider first (docs/provider.md, upgrade step 2).
-        upgrade = upgradeKeystone(ws, policyArgs(ws));
-        console.log(`      upgrade: ${upgrade.map((u) => u.step).join("; ")}`);
+        // Hop 1: the release that moved OSK's own resources onto the plugin, its identity still the dynamic Keystone
+        // resources (docs/provider.md: a stack moves onto the plugin before its identity moves).
+        relink(ws, previousRelease(join(LAB, "plugin-release"), PLUGIN_RELEASE));
         const p = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", "lab", ...policyArgs(ws)]);
         assert.equal(p.code, 0, p.stderr + p.stdout.slice(-3000));
         preview = parsePreview(p.stdout);
+        revisionsBefore = helmRevisions();
+        const hop = await converge(ws);
+        hopOutput = hop.stdout;
+        revisionsAfter = helmRevisions();
+        assert.equal(hop.code, 0, `the plugin release did not converge the stack:\n${hop.stdout.slice(-4000)}${hop.stderr.slice(-2000)}`);
+        assert.doesNotMatch(exportState(false), /pulumi-nodejs:dynamic\/(remote|secrets|k8s):/, "hop 1 moved OSK's own resources onto the plugin");
+
+        // Hop 2, this release: the identity moves onto the OpenStack provider first (docs/provider.md), then an up.
+        relink(ws, ROOT);
+        upgrade = upgradeKeystone(ws, policyArgs(ws));
+        console.log(`      upgrade: ${upgrade.map((u) => u.step).join("; ")}`);
+        const p2 = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", "lab", ...policyArgs(ws)]);
+        assert.equal(p2.code, 0, p2.stderr + p2.stdout.slice(-3000));
+        upgraded = parsePreview(p2.stdout);
         const up = await converge(ws);
         upOutput = up.stdout + up.stderr;
         assert.equal(up.code, 0, upOutput.slice(-6000));
@@ -110,6 +133,26 @@ describe("moving a lab stack from the dynamic providers onto the osk provider pl
         assert.ok(changed.filter((s) => s.op === "update").length >= 40, "every generated secret, gate and certificate moves");
     });
 
+    it("hop 1's up carries out only the provider switch: OSK's own resources updated, no Helm release upgraded", () => {
+        // `pulumi up`'s lines for what it did: "<op symbol>  <type> <name> <updated|created|deleted|replaced> (...)".
+        const done = [...hopOutput.matchAll(/^\s*[-+~]+\s+(\S+)\s+(\S+)\s+(updated|created|deleted|replaced)\b/gm)].map((m) => ({ type: m[1], name: m[2], op: m[3] }));
+        const others = done.filter((d) => !(d.op === "updated" && /^osk:(remote|secrets|k8s):/.test(d.type)) && !(d.op === "created" && d.type === "pulumi:providers:osk"));
+        console.log(`      hop 1 up: ${done.length} operations, ${done.filter((d) => d.op === "updated").length} in-place updates`);
+        assert.ok(done.filter((d) => d.op === "updated").length >= 40, "every generated secret, gate and certificate moved");
+        assert.deepEqual(others.map((d) => `${d.op} ${d.type} ${d.name}`), []);
+        assert.ok(Object.keys(revisionsBefore).length > 0, "the lab has Helm releases");
+        assert.deepEqual(revisionsAfter, revisionsBefore, "Helm release revisions");
+    });
+
+    it("after ./osk upgrade, plans nothing for the tenant identity: the same Keystone objects, now on the OpenStack provider", () => {
+        assert.ok(upgrade.some((u) => /^import: 2 providers added, [1-9]\d* resources moved/.test(u.step)), upgrade.map((u) => u.step).join("; "));
+        // The preview lists what it would change (unchanged resources are not among its steps).
+        const touched = upgraded.steps.filter((s) => /^(openstack:identity\/|pulumi-nodejs:dynamic\/keystone:)/.test(typeOfUrn(s.urn)) && s.op !== "same");
+        assert.deepEqual(touched.map((s) => `${s.op} ${s.urn}`), []);
+        const identity = resources(exportState(false)).filter((r) => r.type.startsWith("openstack:identity/"));
+        assert.deepEqual([...new Set(identity.map((r) => r.type.split(":").pop()))].sort(), ["ApplicationCredential", "Project", "RoleAssignment", "User"]);
+    });
+
     it("keeps every generated credential, certificate and identity object exactly as it was", () => {
         const after = new Map(resources(exportState(true)).map((r) => [r.urn, r]));
         let compared = 0;
@@ -120,7 +163,10 @@ describe("moving a lab stack from the dynamic providers onto the osk provider pl
             assert.equal(now.id, movedId(old), `${urn} has a new id`);
             // A Keystone object keeps its id: it is the same object, now held by the OpenStack provider.
             if (old.outputs?.objectId !== undefined) compared++;
-            for (const key of ["value", "caPem", "certPem", "keyPem", "notAfter", "secret", "stdout"]) {
+            // A former Keystone object's outputs were OSK's own shape; of them, only the credential's secret is a
+            // value that must survive (Keystone never shows it again).
+            const keys = !old.type.startsWith("pulumi-nodejs:dynamic/keystone:") ? ["value", "caPem", "certPem", "keyPem", "notAfter", "secret", "stdout"] : old.type.endsWith(":ApplicationCredential") ? ["secret"] : [];
+            for (const key of keys) {
                 if (old.outputs?.[key] !== undefined) {
                     assert.deepEqual(now.outputs?.[key], old.outputs[key], `${urn}: ${key} changed`);
                     compared++;

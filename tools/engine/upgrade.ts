@@ -5,14 +5,18 @@
 //
 // A type cannot be aliased across providers, and a plain `up` would create a second project of the same name
 // (refused by Keystone) and a new credential. So the move is state work, in four steps:
-//   1. a targeted `up` of only the identity's two new OpenStack providers (admin, service user), so the state holds
-//      them exactly as the program declares them (the stack must be on the osk plugin already: the engine refuses a
-//      targeted up while other resources change providers);
-//   2. the state exported, each former Keystone resource rewritten into its new type, URN, provider and id, with
-//      the outputs the provider reads back (the user's password and the credential's secret carried over);
+//   1. a preview of this release on the stack: the identity's two new OpenStack providers (admin, service user) as
+//      the program declares them, their inputs known (the stack must be on the osk plugin already: while OSK's own
+//      resources still move onto it, the generated passwords those inputs take are unknown in a preview);
+//   2. the state exported; the two provider entries added as a create of them would have left them, each former
+//      Keystone resource rewritten into its new type, URN, provider and id, with the outputs the provider reads back
+//      (the user's password and the credential's secret carried over);
 //   3. the state imported;
 //   4. a targeted refresh of the moved resources: the provider reads each object from Keystone.
+// No targeted `up`: in this engine one whose program no longer registers the former resources' provider sometimes
+// wrote a snapshot without it ("refers to unknown provider"), where a state import is checked whole.
 // Then `pulumi preview` shows no change for the identity. Pure parts are exported for the unit tier.
+import { randomUUID } from "crypto";
 import { pulumiSync, type Workspace } from "./workspace";
 
 /** The former types and their new tokens. */
@@ -89,6 +93,51 @@ export function orderResources(resources: StateResource[]): StateResource[] {
     return out;
 }
 
+const PENDING = "the stack has pending operations from an interrupted run: recover it first (pulumi cancel, pulumi refresh), then upgrade";
+
+/** The engine's marker of a value unknown at preview time. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The OpenStack provider's inputs that are credentials: kept as secrets in the entries {@link providerEntries} makes. */
+const SECRET_PROVIDER_INPUTS = ["password", "token", "applicationCredentialSecret"];
+const asSecret = (v: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(v) });
+
+interface PreviewStep {
+    op: string;
+    urn: string;
+    newState?: StateResource;
+}
+
+/**
+ * The state entries of the providers `urns` as the create `preview` (a `pulumi preview --json --show-secrets` of the
+ * stack) plans for them would have recorded them: inputs as planned (credentials as secrets), outputs the same
+ * without the engine's own `__internal`, a fresh id. Refuses a provider the preview does not create, or one whose
+ * inputs it does not know yet.
+ */
+export function providerEntries(preview: { steps?: PreviewStep[] }, urns: readonly string[], newId: () => string = randomUUID): StateResource[] {
+    return urns.map((urn) => {
+        const planned = (preview.steps ?? []).find((s) => s.urn === urn && s.op === "create")?.newState;
+        if (!planned) throw new Error(`the preview plans no new provider ${urn}: is this the release that moves the identity?`);
+        const unknown = Object.entries(planned.inputs ?? {}).filter(([, v]) => JSON.stringify(v).includes(UNKNOWN)).map(([k]) => k);
+        if (unknown.length > 0) {
+            throw new Error(`the preview does not know ${unknown.join(", ")} of ${urn} yet: run \`pulumi up\` with the release that moved OSK's own resources onto the osk plugin first (docs/provider.md), then upgrade again`);
+        }
+        const inputs = Object.fromEntries(Object.entries(planned.inputs ?? {}).map(([k, v]) => [k, SECRET_PROVIDER_INPUTS.includes(k) ? asSecret(v) : v]));
+        const { __internal: _internal, ...outputs } = inputs;
+        return {
+            urn,
+            custom: true,
+            id: newId(),
+            type: planned.type,
+            inputs,
+            outputs,
+            ...(planned.parent ? { parent: planned.parent } : {}),
+            ...(planned.dependencies ? { dependencies: planned.dependencies } : {}),
+            ...(planned.propertyDependencies ? { propertyDependencies: planned.propertyDependencies } : {}),
+            ...(planned.additionalSecretOutputs ? { additionalSecretOutputs: planned.additionalSecretOutputs } : {}),
+        };
+    });
+}
+
 /** What the OpenStack provider holds for the object a former Keystone resource made: id, URN and outputs. */
 function moved(r: StateResource, provider: string): StateResource {
     const spec = (r.outputs?.spec ?? r.inputs?.spec ?? {}) as Record<string, unknown>;
@@ -124,11 +173,11 @@ function moved(r: StateResource, provider: string): StateResource {
  * operations (a run that died: recover it first) or without the providers step 1 makes.
  */
 export function moveKeystoneResources(d: Deployment): { deployment: Deployment; moved: string[] } {
-    if ((d.pending_operations ?? []).length > 0) throw new Error("the stack has pending operations from an interrupted run: recover it first (pulumi cancel, pulumi refresh), then upgrade");
+    if ((d.pending_operations ?? []).length > 0) throw new Error(PENDING);
     const resources = d.resources ?? [];
     const refOf = (urn: string) => {
         const p = resources.find((r) => r.urn === urn);
-        if (!p?.id) throw new Error(`the provider ${urn} is not in the state: run the up of step 1 first`);
+        if (!p?.id) throw new Error(`the provider ${urn} is not in the state: add its entry first (providerEntries)`);
         return `${urn}::${p.id}`;
     };
     const renames = new Map<string, string>();
@@ -162,27 +211,25 @@ export interface UpgradeStep {
 }
 
 /** Runs the four steps on a stack; does nothing (and says so) when no former Keystone resource is left. */
-export function upgradeKeystone(ws: Workspace, upArgs: string[] = []): UpgradeStep[] {
+export function upgradeKeystone(ws: Workspace, previewArgs: string[] = []): UpgradeStep[] {
     const steps: UpgradeStep[] = [];
-    const run = (step: string, args: string[], input?: string) => {
+    // `quiet`: the step's own output is never repeated in an error (the preview's holds the providers' passwords).
+    const run = (step: string, args: string[], input?: string, quiet = false) => {
         const out = pulumiSync(ws, [...args, "--stack", ws.stack], input);
-        steps.push({ step, code: out.code, output: out.stdout + out.stderr });
+        steps.push({ step, code: out.code, output: quiet ? out.stderr : out.stdout + out.stderr });
         if (out.code !== 0) {
-            const text = out.stdout + out.stderr;
+            const text = quiet ? out.stderr : out.stdout + out.stderr;
             const errors = text.split("\n").filter((l) => /error/i.test(l) && !/^\s+at /.test(l)).slice(0, 20).join("\n");
             throw new Error(`upgrade step "${step}" failed:\n${errors}\n...\n${text.slice(-1500)}`);
         }
         return out.stdout;
     };
-    const before = JSON.parse(run("export", ["stack", "export", "--show-secrets"])) as { deployment: Deployment };
+    const before = JSON.parse(run("export", ["stack", "export", "--show-secrets"], undefined, true)) as { deployment: Deployment };
     const identities = identityProviders(before.deployment);
     if (identities.length === 0) {
         steps.push({ step: "no former Keystone resources: nothing to move", code: 0, output: "" });
         return steps;
     }
-    // The engine refuses a targeted up while other resources change providers, and an up with the identity
-    // excluded leaves the former objects naming a provider it drops (a snapshot it then refuses). So the stack must
-    // be on the osk plugin already (one plain `up` of the plugin release) before its identity moves.
     const stillDynamic = (before.deployment.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/") && !KEYSTONE_MOVES[r.type]);
     if (stillDynamic.length > 0) {
         throw new Error(
@@ -190,11 +237,14 @@ export function upgradeKeystone(ws: Workspace, upArgs: string[] = []): UpgradeSt
                 "moved them onto the osk plugin first (docs/provider.md), then upgrade again",
         );
     }
-    const targets = identities.flatMap((i) => ["--target", i.admin, "--target", i.serviceUser]);
-    run("up: the identity's two OpenStack providers only", ["up", "--yes", "--skip-preview", "--non-interactive", ...targets, ...upArgs]);
-    const exported = JSON.parse(run("export", ["stack", "export", "--show-secrets"])) as { deployment: Deployment };
-    const { deployment, moved: urns } = moveKeystoneResources(exported.deployment);
-    run(`import: ${urns.length} resources moved onto the OpenStack provider`, ["stack", "import"], JSON.stringify({ ...exported, deployment }));
+    if ((before.deployment.pending_operations ?? []).length > 0) throw new Error(PENDING);
+    const held = new Set((before.deployment.resources ?? []).map((r) => r.urn));
+    const missing = identities.flatMap((i) => [i.admin, i.serviceUser]).filter((u) => !held.has(u));
+    const plan = JSON.parse(run("preview: the identity's two OpenStack providers as this release declares them", ["preview", "--json", "--show-secrets", "--non-interactive", ...previewArgs], undefined, true)) as { steps?: PreviewStep[] };
+    const entries = providerEntries(plan, missing);
+    // The providers go in after everything there; orderResources places each before what it serves.
+    const { deployment, moved: urns } = moveKeystoneResources({ ...before.deployment, resources: [...(before.deployment.resources ?? []), ...entries] });
+    run(`import: ${entries.length} providers added, ${urns.length} resources moved onto the OpenStack provider`, ["stack", "import"], JSON.stringify({ ...before, deployment }), true);
     run("refresh: the moved resources read back from Keystone", ["refresh", "--yes", "--skip-preview", "--non-interactive", ...urns.flatMap((u) => ["--target", u])]);
     return steps;
 }

@@ -1,7 +1,7 @@
 // The move of a stack's tenant identity from the former Keystone resources onto the OpenStack provider, as state
 // work: URNs retyped, ids in the provider's form, secrets carried, references rewritten, order kept valid.
 import { strict as assert } from "assert";
-import { childUrn, identityProviders, moveKeystoneResources, orderResources, retypeUrn, type Deployment, type StateResource } from "../../../tools/engine/upgrade";
+import { childUrn, identityProviders, moveKeystoneResources, orderResources, providerEntries, retypeUrn, type Deployment, type StateResource } from "../../../tools/engine/upgrade";
 
 const STACK = "urn:pulumi:lab::osk::";
 const IDENTITY = `${STACK}osk:tenant:Cluster$osk:tenant:Identity::tenant`;
@@ -75,8 +75,58 @@ describe("moving the tenant identity onto the OpenStack provider (state)", () =>
         assert.deepEqual(orderResources(rs).map((r) => r.urn), ["a", "b", "c"]);
     });
 
-    it("refuses a stack with pending operations, and one whose providers step 1 has not made", () => {
+    it("refuses a stack with pending operations, and one whose provider entries are not in it", () => {
         assert.throws(() => moveKeystoneResources({ ...lab(), pending_operations: [{}] }), /pending operations .* recover it first/);
-        assert.throws(() => moveKeystoneResources({ resources: lab().resources!.slice(0, 6) }), /tenant-keystone-admin is not in the state: run the up of step 1/);
+        assert.throws(() => moveKeystoneResources({ resources: lab().resources!.slice(0, 6) }), /tenant-keystone-admin is not in the state: add its entry first/);
+    });
+
+    describe("the provider entries, from the preview of the release that moves the identity", () => {
+        const admin = childUrn(IDENTITY, "pulumi:providers:openstack", "tenant-keystone-admin");
+        const planned = (password: string) => ({
+            steps: [
+                { op: "same", urn: `${STACK}kubernetes:core/v1:Secret::tenant-addons-cloud-config` },
+                {
+                    op: "create",
+                    urn: admin,
+                    newState: {
+                        urn: admin,
+                        type: "pulumi:providers:openstack",
+                        custom: true,
+                        inputs: { __internal: {}, authUrl: "http://127.0.0.1:15000/v3", userName: "admin", password, tenantName: "admin", version: "3.15.2" },
+                        parent: IDENTITY,
+                        dependencies: [`${STACK}osk:secrets:Generated::credentials-keystone-admin`],
+                        propertyDependencies: { password: [`${STACK}osk:secrets:Generated::credentials-keystone-admin`] },
+                        additionalSecretOutputs: ["password"],
+                    },
+                },
+            ],
+        });
+
+        it("records what a create would: planned inputs with the password a secret, outputs without the engine's __internal, a new id", () => {
+            const [entry] = providerEntries(planned("admin-pw"), [admin], () => "a1");
+            assert.equal(entry.urn, admin);
+            assert.equal(entry.id, "a1");
+            assert.equal(entry.custom, true);
+            assert.equal(entry.parent, IDENTITY);
+            assert.deepEqual(entry.inputs?.password, secret("admin-pw"));
+            assert.deepEqual(entry.inputs?.__internal, {});
+            assert.deepEqual(entry.outputs, { authUrl: "http://127.0.0.1:15000/v3", userName: "admin", password: secret("admin-pw"), tenantName: "admin", version: "3.15.2" });
+            assert.deepEqual(entry.propertyDependencies, { password: [`${STACK}osk:secrets:Generated::credentials-keystone-admin`] });
+            assert.deepEqual(entry.additionalSecretOutputs, ["password"]);
+            // With the rest of the state, the move then finds it and orders it before what it serves.
+            const d = lab();
+            const { deployment } = moveKeystoneResources({ resources: [...d.resources!.slice(0, 6), entry, d.resources![7]] });
+            const project = deployment.resources!.find((r) => r.type === "openstack:identity/project:Project")!;
+            assert.equal(project.provider, `${admin}::a1`);
+            assert.ok(deployment.resources!.indexOf(entry) < deployment.resources!.indexOf(project));
+        });
+
+        it("refuses a provider the preview does not know the password of yet (OSK's own resources still moving), saying what to run first", () => {
+            assert.throws(() => providerEntries(planned("04da6b54-80e4-46f7-96ec-b56ff0331ba9"), [admin]), /does not know password of .*tenant-keystone-admin yet: run `pulumi up` with the release that moved OSK's own resources onto the osk plugin first/);
+        });
+
+        it("refuses a provider the preview does not create (another release's program)", () => {
+            assert.throws(() => providerEntries({ steps: [] }, [admin]), /plans no new provider .*tenant-keystone-admin/);
+        });
     });
 });
