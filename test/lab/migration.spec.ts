@@ -8,7 +8,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, unlinkSy
 import { join } from "path";
 import { parseDocument } from "yaml";
 import { parsePreview, policyArgs, pulumiRun, pulumiSync, ROOT, type Workspace } from "../../tools/engine/workspace";
-import { converge, down, helm, LAB, labWorkspace, startServices } from "../../tools/lab/lab";
+import { converge, down, LAB, labWorkspace, startServices } from "../../tools/lab/lab";
 import { typeOfUrn } from "../../components/plugin/plugin";
 import { PLUGIN_RELEASE, previousRelease } from "../helpers/previous";
 import { KEYSTONE_MOVES, upgradeKeystone } from "../../tools/engine/upgrade";
@@ -32,12 +32,6 @@ function relink(ws: Workspace, source: string): void {
     }
 }
 
-/** Every Helm release in the lab cluster and its revision (an upgrade, even one that changes nothing, adds one). */
-function helmRevisions(): Record<string, number> {
-    const list = JSON.parse(helm(["list", "--all-namespaces", "--all", "-o", "json"])) as { name: string; namespace: string; revision: string }[];
-    return Object.fromEntries(list.map((r) => [`${r.namespace}/${r.name}`, Number(r.revision)]));
-}
-
 /** The resource's URN under this release: OSK's former dynamic types are now `osk:<module>:<Type>`, and the
  * Keystone objects the OpenStack provider's identity resources. */
 const current = (urn: string) =>
@@ -58,10 +52,8 @@ describe("moving a lab stack from the dynamic providers onto the osk provider pl
     let preview: ReturnType<typeof parsePreview>;
     let upgraded: ReturnType<typeof parsePreview>;
     let hopOutput = "";
-    let revisionsBefore: Record<string, number> = {};
-    let revisionsAfter: Record<string, number> = {};
     let upOutput = "";
-    let upgrade: ReturnType<typeof upgradeKeystone> = [];
+    let upgrade: Awaited<ReturnType<typeof upgradeKeystone>> = [];
 
     const exportState = (revealed: boolean) => pulumiSync(ws, ["stack", "export", ...(revealed ? ["--show-secrets"] : []), "--stack", "lab"]).stdout;
     const resources = (text: string) => (JSON.parse(text) as { deployment: { resources: StateResource[] } }).deployment.resources;
@@ -94,16 +86,14 @@ describe("moving a lab stack from the dynamic providers onto the osk provider pl
         const p = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", "lab", ...policyArgs(ws)]);
         assert.equal(p.code, 0, p.stderr + p.stdout.slice(-3000));
         preview = parsePreview(p.stdout);
-        revisionsBefore = helmRevisions();
         const hop = await converge(ws);
         hopOutput = hop.stdout;
-        revisionsAfter = helmRevisions();
         assert.equal(hop.code, 0, `the plugin release did not converge the stack:\n${hop.stdout.slice(-4000)}${hop.stderr.slice(-2000)}`);
         assert.doesNotMatch(exportState(false), /pulumi-nodejs:dynamic\/(remote|secrets|k8s):/, "hop 1 moved OSK's own resources onto the plugin");
 
         // Hop 2, this release: the identity moves onto the OpenStack provider first (docs/provider.md), then an up.
         relink(ws, ROOT);
-        upgrade = upgradeKeystone(ws, policyArgs(ws));
+        upgrade = await upgradeKeystone(ws, policyArgs(ws));
         console.log(`      upgrade: ${upgrade.map((u) => u.step).join("; ")}`);
         const p2 = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", "lab", ...policyArgs(ws)]);
         assert.equal(p2.code, 0, p2.stderr + p2.stdout.slice(-3000));
@@ -133,15 +123,15 @@ describe("moving a lab stack from the dynamic providers onto the osk provider pl
         assert.ok(changed.filter((s) => s.op === "update").length >= 40, "every generated secret, gate and certificate moves");
     });
 
-    it("hop 1's up carries out only the provider switch: OSK's own resources updated, no Helm release upgraded", () => {
+    it("hop 1's up moves OSK's own resources in place: none created, replaced or deleted, nothing anywhere replaced or deleted", () => {
         // `pulumi up`'s lines for what it did: "<op symbol>  <type> <name> <updated|created|deleted|replaced> (...)".
+        // The plugin release also brings content of its own (the workload sizing: priority classes, a LimitRange,
+        // patches, the releases' resources), so creates and release updates outside OSK's own resources are its.
         const done = [...hopOutput.matchAll(/^\s*[-+~]+\s+(\S+)\s+(\S+)\s+(updated|created|deleted|replaced)\b/gm)].map((m) => ({ type: m[1], name: m[2], op: m[3] }));
-        const others = done.filter((d) => !(d.op === "updated" && /^osk:(remote|secrets|k8s):/.test(d.type)) && !(d.op === "created" && d.type === "pulumi:providers:osk"));
-        console.log(`      hop 1 up: ${done.length} operations, ${done.filter((d) => d.op === "updated").length} in-place updates`);
-        assert.ok(done.filter((d) => d.op === "updated").length >= 40, "every generated secret, gate and certificate moved");
-        assert.deepEqual(others.map((d) => `${d.op} ${d.type} ${d.name}`), []);
-        assert.ok(Object.keys(revisionsBefore).length > 0, "the lab has Helm releases");
-        assert.deepEqual(revisionsAfter, revisionsBefore, "Helm release revisions");
+        const ours = (t: string) => /^osk:(remote|secrets|k8s):/.test(t);
+        console.log(`      hop 1 up: ${done.length} operations, ${done.filter((d) => ours(d.type) && d.op === "updated").length} of OSK's own resources updated in place`);
+        assert.ok(done.filter((d) => ours(d.type) && d.op === "updated").length >= 40, "every generated secret, gate and certificate moved");
+        assert.deepEqual(done.filter((d) => (ours(d.type) && d.op !== "updated") || d.op === "deleted" || d.op === "replaced").map((d) => `${d.op} ${d.type} ${d.name}`), []);
     });
 
     it("after ./osk upgrade, plans nothing for the tenant identity: the same Keystone objects, now on the OpenStack provider", () => {

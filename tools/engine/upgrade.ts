@@ -17,6 +17,7 @@
 // wrote a snapshot without it ("refers to unknown provider"), where a state import is checked whole.
 // Then `pulumi preview` shows no change for the identity. Pure parts are exported for the unit tier.
 import { randomUUID } from "crypto";
+import { issueToken, type KeystoneAuth } from "../lib/keystone";
 import { pulumiSync, type Workspace } from "./workspace";
 
 /** The former types and their new tokens. */
@@ -113,7 +114,7 @@ interface PreviewStep {
  * without the engine's own `__internal`, a fresh id. Refuses a provider the preview does not create, or one whose
  * inputs it does not know yet.
  */
-export function providerEntries(preview: { steps?: PreviewStep[] }, urns: readonly string[], newId: () => string = randomUUID): StateResource[] {
+export function providerEntries(preview: { steps?: PreviewStep[] }, urns: readonly string[], known: ReadonlyMap<string, Record<string, string>> = new Map(), newId: () => string = randomUUID): StateResource[] {
     return urns.map((urn) => {
         const planned = (preview.steps ?? []).find((s) => s.urn === urn && s.op === "create")?.newState;
         if (!planned) throw new Error(`the preview plans no new provider ${urn}: is this the release that moves the identity?`);
@@ -121,7 +122,15 @@ export function providerEntries(preview: { steps?: PreviewStep[] }, urns: readon
         if (unknown.length > 0) {
             throw new Error(`the preview does not know ${unknown.join(", ")} of ${urn} yet: run \`pulumi up\` with the release that moved OSK's own resources onto the osk plugin first (docs/provider.md), then upgrade again`);
         }
-        const inputs = Object.fromEntries(Object.entries(planned.inputs ?? {}).map(([k, v]) => [k, SECRET_PROVIDER_INPUTS.includes(k) ? asSecret(v) : v]));
+        // The engine masks a secret input in the preview's JSON as "[secret]": its value comes from `known`.
+        const value = (k: string, v: unknown) => {
+            if (v && typeof v === "object" && "plaintext" in v) return plain(v);
+            if (v !== "[secret]") return v;
+            const held = known.get(urn)?.[k];
+            if (held === undefined) throw new Error(`the preview hides ${k} of ${urn} and the former Keystone resources do not hold it`);
+            return held;
+        };
+        const inputs = Object.fromEntries(Object.entries(planned.inputs ?? {}).map(([k, v]) => [k, SECRET_PROVIDER_INPUTS.includes(k) ? asSecret(value(k, v)) : value(k, v)]));
         const { __internal: _internal, ...outputs } = inputs;
         return {
             urn,
@@ -136,6 +145,43 @@ export function providerEntries(preview: { steps?: PreviewStep[] }, urns: readon
             ...(planned.additionalSecretOutputs ? { additionalSecretOutputs: planned.additionalSecretOutputs } : {}),
         };
     });
+}
+
+/** A value as `stack export --show-secrets` writes it, a secret's plaintext unwrapped. */
+function plain(v: unknown): unknown {
+    if (v && typeof v === "object" && "plaintext" in v) return JSON.parse(String((v as { plaintext: string }).plaintext));
+    return v;
+}
+
+/**
+ * The credentials the former Keystone resources were made with, per provider URN: the admin's password (each former
+ * resource held the admin connection it was made with) and the service user's (the user's password). The new
+ * providers sign in with exactly these, and the preview masks them.
+ */
+export function formerCredentials(d: Deployment): Map<string, Record<string, string>> {
+    const known = new Map<string, Record<string, string>>();
+    for (const { identity, admin, serviceUser } of identityProviders(d)) {
+        const former = (kind: string) => (d.resources ?? []).find((r) => r.parent === identity && r.type === `pulumi-nodejs:dynamic/keystone:${kind}`);
+        const adminPassword = plain(former("Project")?.inputs?.password ?? former("Project")?.outputs?.password);
+        const user = former("User");
+        const userPassword = plain(((user?.outputs?.spec ?? user?.inputs?.spec) as Record<string, unknown> | undefined)?.password);
+        if (typeof adminPassword === "string") known.set(admin, { password: adminPassword });
+        if (typeof userPassword === "string") known.set(serviceUser, { password: userPassword });
+    }
+    return known;
+}
+
+/** The Keystone sign-in an OpenStack provider entry makes, for a check before the state changes. */
+export function providerAuth(entry: StateResource): KeystoneAuth {
+    const i = entry.inputs ?? {};
+    return {
+        authUrl: String(i.authUrl),
+        username: String(i.userName),
+        password: String(plain(i.password)),
+        projectName: String(i.tenantName),
+        userDomain: String(i.userDomainName ?? "Default"),
+        projectDomain: String(i.projectDomainName ?? "Default"),
+    };
 }
 
 /** What the OpenStack provider holds for the object a former Keystone resource made: id, URN and outputs. */
@@ -211,7 +257,7 @@ export interface UpgradeStep {
 }
 
 /** Runs the four steps on a stack; does nothing (and says so) when no former Keystone resource is left. */
-export function upgradeKeystone(ws: Workspace, previewArgs: string[] = []): UpgradeStep[] {
+export async function upgradeKeystone(ws: Workspace, previewArgs: string[] = []): Promise<UpgradeStep[]> {
     const steps: UpgradeStep[] = [];
     // `quiet`: the step's own output is never repeated in an error (the preview's holds the providers' passwords).
     const run = (step: string, args: string[], input?: string, quiet = false) => {
@@ -241,7 +287,16 @@ export function upgradeKeystone(ws: Workspace, previewArgs: string[] = []): Upgr
     const held = new Set((before.deployment.resources ?? []).map((r) => r.urn));
     const missing = identities.flatMap((i) => [i.admin, i.serviceUser]).filter((u) => !held.has(u));
     const plan = JSON.parse(run("preview: the identity's two OpenStack providers as this release declares them", ["preview", "--json", "--show-secrets", "--non-interactive", ...previewArgs], undefined, true)) as { steps?: PreviewStep[] };
-    const entries = providerEntries(plan, missing);
+    const entries = providerEntries(plan, missing, formerCredentials(before.deployment));
+    // Each provider signs in now, or the state stays as it is: a refresh would fail on it after the import.
+    for (const e of entries) {
+        try {
+            await issueToken(providerAuth(e));
+        } catch (err) {
+            throw new Error(`the provider ${e.urn} cannot sign in to Keystone with the credentials the program and the former resources give it: ${(err as Error).message}`);
+        }
+    }
+    steps.push({ step: `sign-in: ${entries.length} providers authenticate`, code: 0, output: "" });
     // The providers go in after everything there; orderResources places each before what it serves.
     const { deployment, moved: urns } = moveKeystoneResources({ ...before.deployment, resources: [...(before.deployment.resources ?? []), ...entries] });
     run(`import: ${entries.length} providers added, ${urns.length} resources moved onto the OpenStack provider`, ["stack", "import"], JSON.stringify({ ...before, deployment }), true);
@@ -258,11 +313,14 @@ if (require.main === module) {
         process.exit(2);
     }
     const ws: Workspace = { dir: process.cwd(), stack, env: process.env, dispose: () => undefined };
-    try {
-        for (const s of upgradeKeystone(ws)) console.log(`${s.code === 0 ? "done" : "FAILED"}: ${s.step}`);
-        console.log(`next: pulumi preview --stack ${stack} (the identity shows no change), then pulumi up`);
-    } catch (e) {
-        console.error((e as Error).message);
-        process.exit(1);
-    }
+    upgradeKeystone(ws).then(
+        (steps) => {
+            for (const s of steps) console.log(`${s.code === 0 ? "done" : "FAILED"}: ${s.step}`);
+            console.log(`next: pulumi preview --stack ${stack} (the identity shows no change), then pulumi up`);
+        },
+        (e: Error) => {
+            console.error(e.message);
+            process.exitCode = 1;
+        },
+    );
 }

@@ -1,7 +1,7 @@
 // The move of a stack's tenant identity from the former Keystone resources onto the OpenStack provider, as state
 // work: URNs retyped, ids in the provider's form, secrets carried, references rewritten, order kept valid.
 import { strict as assert } from "assert";
-import { childUrn, identityProviders, moveKeystoneResources, orderResources, providerEntries, retypeUrn, type Deployment, type StateResource } from "../../../tools/engine/upgrade";
+import { childUrn, formerCredentials, identityProviders, moveKeystoneResources, orderResources, providerAuth, providerEntries, retypeUrn, type Deployment, type StateResource } from "../../../tools/engine/upgrade";
 
 const STACK = "urn:pulumi:lab::osk::";
 const IDENTITY = `${STACK}osk:tenant:Cluster$osk:tenant:Identity::tenant`;
@@ -103,7 +103,7 @@ describe("moving the tenant identity onto the OpenStack provider (state)", () =>
         });
 
         it("records what a create would: planned inputs with the password a secret, outputs without the engine's __internal, a new id", () => {
-            const [entry] = providerEntries(planned("admin-pw"), [admin], () => "a1");
+            const [entry] = providerEntries(planned("admin-pw"), [admin], new Map(), () => "a1");
             assert.equal(entry.urn, admin);
             assert.equal(entry.id, "a1");
             assert.equal(entry.custom, true);
@@ -119,6 +119,20 @@ describe("moving the tenant identity onto the OpenStack provider (state)", () =>
             const project = deployment.resources!.find((r) => r.type === "openstack:identity/project:Project")!;
             assert.equal(project.provider, `${admin}::a1`);
             assert.ok(deployment.resources!.indexOf(entry) < deployment.resources!.indexOf(project));
+        });
+
+        it("takes a password the preview masks as [secret] from the former Keystone resources: the admin's connection, the user's own", () => {
+            const d = lab();
+            const project = d.resources!.find((r) => r.type.endsWith("keystone:Project"))!;
+            project.inputs = { authUrl: "http://127.0.0.1:15000/v3", username: "admin", password: secret("admin-pw") };
+            const known = formerCredentials(d);
+            const serviceUser = childUrn(IDENTITY, "pulumi:providers:openstack", "tenant-keystone-service-user");
+            assert.deepEqual(known.get(admin), { password: "admin-pw" });
+            assert.deepEqual(known.get(serviceUser), { password: "user-pw" });
+            const [entry] = providerEntries(planned("[secret]"), [admin], known);
+            assert.deepEqual(entry.inputs?.password, secret("admin-pw"));
+            assert.deepEqual(providerAuth(entry), { authUrl: "http://127.0.0.1:15000/v3", username: "admin", password: "admin-pw", projectName: "admin", userDomain: "Default", projectDomain: "Default" });
+            assert.throws(() => providerEntries(planned("[secret]"), [admin]), /the preview hides password of .*tenant-keystone-admin and the former Keystone resources do not hold it/);
         });
 
         it("refuses a provider the preview does not know the password of yet (OSK's own resources still moving), saying what to run first", () => {
