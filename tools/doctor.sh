@@ -9,7 +9,8 @@
 #   OSK_CACHE             the build cache (default ~/.cache/osk): what is built there already needs no download
 #   OSK_DOCTOR_MEMINFO    the meminfo file to read (default /proc/meminfo)
 #   OSK_DOCTOR_DISK_GIB   free disk a cold run needs, GiB (default: the figure below, from ./osk bench --cold)
-#   OSK_DOCTOR_PORTS      "port:what port:what ..." the lab binds (default: every *_PORT constant in tools/lab/*.ts)
+#   OSK_DOCTOR_PORTS      "port:what port:what ..." the lab binds (default: every *_PORT constant in tools/lab/*.ts,
+#                         and with OSK_TEST_OPENSTACK=1 the lab OpenStack's port table in tools/lab/openstack/openstack.sh)
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -116,6 +117,10 @@ fi
 
 # --- the lab's fixed ports -------------------------------------------------------------------------------------------
 ports=${OSK_DOCTOR_PORTS:-$(sed -n 's/^export const \([A-Z_]*\)_PORT = \([0-9]*\);.*/\2:\L\1/p' "$repo"/tools/lab/*.ts | sort -u | paste -sd' ' -)}
+# The lab OpenStack's daemons (16000-16999), when the test run includes its part: the P_<SERVICE>=<port> table.
+if [ -z "${OSK_DOCTOR_PORTS:-}" ] && [ "$mode" = test ] && [ "${OSK_TEST_OPENSTACK:-0}" = 1 ]; then
+  ports+=" $(grep -E '^P_[A-Z_]+=' "$repo/tools/lab/openstack/openstack.sh" | grep -oE 'P_[A-Z_]+=[0-9]+' | sed 's/^P_\([A-Z_]*\)=\([0-9]*\)$/\2:openstack-\L\1/' | paste -sd' ' -)"
+fi
 taken=() free=()
 for pw in $ports; do
   port=${pw%%:*} what=${pw#*:}
