@@ -9,7 +9,8 @@
 #   OSK_CACHE             the build cache (default ~/.cache/osk): what is built there already needs no download
 #   OSK_DOCTOR_MEMINFO    the meminfo file to read (default /proc/meminfo)
 #   OSK_DOCTOR_DISK_GIB   free disk a cold run needs, GiB (default: the figure below, from ./osk bench --cold)
-#   OSK_DOCTOR_PORTS      "port:what port:what ..." the lab binds (default: every *_PORT constant in tools/lab/*.ts)
+#   OSK_DOCTOR_PORTS      "port:what port:what ..." the lab binds (default: every *_PORT constant in tools/lab/*.ts,
+#                         and with OSK_TEST_OPENSTACK=1 the lab OpenStack's port table in tools/lab/openstack/openstack.sh)
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,8 +24,8 @@ NODE_MIN=22        # older Node.js is fine for npm: the pinned Node.js 22 is the
 DISK_COLD_GIB=${OSK_DOCTOR_DISK_GIB:-14} # Go module and build caches, ~/.cache/osk, node_modules, the lab
 DISK_WARM_GIB=2    # the lab's state, the engine's workspace, logs
 MEM_GIB=4          # the largest build (k8s.io/kubernetes) or the lab with pulumi up, whichever is larger
-# The test tier runs the lab's parts side by side: the kwok lab with its previews, on request the HA lab hosts (4.8
-# GiB, within the 8) and the lab OpenStack (3.7 GiB of daemons; with its engine runs and the test tree 7.5 GiB at the peak).
+# The test tier runs the lab's parts side by side: the kwok lab with its previews and the HA lab hosts (4.8 GiB), and
+# on request the lab OpenStack (3.7 GiB of daemons; with its engine runs and the test tree 7.5 GiB at the peak).
 [ "$mode" = test ] && MEM_GIB=$([ "${OSK_TEST_OPENSTACK:-0}" = 1 ] && echo 14 || echo 8)
 
 blockers=0
@@ -116,6 +117,10 @@ fi
 
 # --- the lab's fixed ports -------------------------------------------------------------------------------------------
 ports=${OSK_DOCTOR_PORTS:-$(sed -n 's/^export const \([A-Z_]*\)_PORT = \([0-9]*\);.*/\2:\L\1/p' "$repo"/tools/lab/*.ts | sort -u | paste -sd' ' -)}
+# The lab OpenStack's daemons (16000-16999), when the test run includes its part: the P_<SERVICE>=<port> table.
+if [ -z "${OSK_DOCTOR_PORTS:-}" ] && [ "$mode" = test ] && [ "${OSK_TEST_OPENSTACK:-0}" = 1 ]; then
+  ports+=" $(grep -E '^P_[A-Z_]+=' "$repo/tools/lab/openstack/openstack.sh" | grep -oE 'P_[A-Z_]+=[0-9]+' | sed 's/^P_\([A-Z_]*\)=\([0-9]*\)$/\2:openstack-\L\1/' | paste -sd' ' -)"
+fi
 taken=() free=()
 for pw in $ports; do
   port=${pw%%:*} what=${pw#*:}

@@ -105,6 +105,25 @@ describe("./osk doctor", function () {
         blocks(doctor({ OSK_DOCTOR_MEMINFO: meminfo, OSK_TEST_OPENSTACK: "0" }), "memory", /the largest build or the lab needs 8 GiB/);
     });
 
+    describe("with the lab OpenStack's Keystone port taken", () => {
+        let server: Server | undefined;
+        before((done) => {
+            // Held here, or already held by a lab OpenStack that is up: either way the doctor must see it taken.
+            const s = createServer();
+            s.once("error", () => done());
+            s.listen(16000, "127.0.0.1", () => ((server = s), done()));
+        });
+        after((done) => (server ? void server.close(() => done()) : done()));
+
+        it("blocks a test run that includes the lab OpenStack part, naming the port from its port table", () => {
+            blocks(doctor({ OSK_TEST_OPENSTACK: "1" }), "ports", /16000 \(openstack-keystone\) is in use by pid \d+/);
+        });
+
+        it("leaves it alone when the run does not include that part", () => {
+            assert.doesNotMatch(line(doctor({ OSK_TEST_OPENSTACK: "0" }), "ports"), /16000|openstack-/);
+        });
+    });
+
     describe("with a lab port taken", () => {
         let server: Server;
         let port: number;
