@@ -24,8 +24,8 @@ NODE_MIN=22        # older Node.js is fine for npm: the pinned Node.js 22 is the
 DISK_COLD_GIB=${OSK_DOCTOR_DISK_GIB:-14} # Go module and build caches, ~/.cache/osk, node_modules, the lab
 DISK_WARM_GIB=2    # the lab's state, the engine's workspace, logs
 MEM_GIB=4          # the largest build (k8s.io/kubernetes) or the lab with pulumi up, whichever is larger
-# The test tier runs the lab's parts side by side: the kwok lab with its previews and the HA lab hosts (4.8 GiB), and
-# on request the lab OpenStack (3.7 GiB of daemons; with its engine runs and the test tree 7.5 GiB at the peak).
+# The test tier runs the lab's parts side by side: the kwok lab with its previews, on request the HA lab hosts (4.8
+# GiB, within the 8) and the lab OpenStack (3.7 GiB of daemons; with its engine runs and the test tree 7.5 GiB at the peak).
 [ "$mode" = test ] && MEM_GIB=$([ "${OSK_TEST_OPENSTACK:-0}" = 1 ] && echo 14 || echo 8)
 
 blockers=0

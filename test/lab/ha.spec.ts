@@ -77,6 +77,29 @@ function written(name: string, value: string): boolean {
     throw new Error(created.out.trim().split("\n").pop());
 }
 
+/** Who answers for the VIP, for a failure message: per powered-on master, whether its eth0 holds the VIP, HAProxy's
+ * listener, the units, keepalived's last words; and the machine's neighbour entry for the VIP. */
+function vipReport(): string {
+    const lines = [`machine: ${spawnSync("ip", ["neigh", "show", VIP], { encoding: "utf8" }).stdout.trim() || "no neighbour entry for the VIP"}`];
+    for (const name of Object.keys(hostAddresses()).filter((n) => n.startsWith("lab-ha-m"))) {
+        try {
+            lines.push(`${name}: ${onHost(name, `echo "vip=$(ip -4 addr show dev eth0 | grep -c ' ${VIP}/') listen8443=$(ss -ltnH 'sport = :8443' | wc -l) units=$(systemctl is-active haproxy keepalived | paste -sd/)"; tail -n 2 /var/log/osk-units/keepalived.log /var/log/osk-units/haproxy.log 2>/dev/null`).trim().replace(/\n+/g, " | ")}`);
+        } catch {
+            lines.push(`${name}: off`);
+        }
+    }
+    return lines.join("\n");
+}
+
+/** `until`, with the VIP's state added to its failure. */
+async function untilOnVip<T>(what: string, seconds: number, probe: () => T | undefined | false): Promise<T> {
+    try {
+        return await until(what, seconds, probe);
+    } catch (e) {
+        throw new Error(`${(e as Error).message}\n${vipReport()}`);
+    }
+}
+
 /** A process and all its descendants (the engine's plugins run in process groups of their own). */
 
 const readyNodes = () => json(["get", "nodes"]).items.filter((n) => n.status.conditions.some((c: any) => c.type === "Ready" && c.status === "True")).map((n) => n.metadata.name).sort();
@@ -220,7 +243,7 @@ describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", fun
             const now = leaseHolder(lease);
             assert.match(now, /^lab-ha-m[23]_/, `${lease} is held by a live master`);
         }
-        const write = await until("a write with etcd at 2/3", 60, () => written("osk-during-failover", "v2"));
+        const write = await untilOnVip("a write with etcd at 2/3", 60, () => written("osk-during-failover", "v2"));
         assert.ok(write);
         console.log(`      failover: longest gap on the VIP ${(failover.gapMs / 1000).toFixed(1)} s; lease moves (ms) ${JSON.stringify(failover.leaseMoveMs)}; holders before ${JSON.stringify(failover.holdersBefore)}`);
 
@@ -256,9 +279,11 @@ describe("the HA control plane on real hosts (lab hosts, kubeadm over SSH)", fun
         const refused = tryKubectl(["create", "configmap", "osk-without-quorum", "--from-literal=k=lost"], 15);
         assert.notEqual(refused.code, 0, `a write succeeded without etcd quorum: ${refused.out}`);
         console.log(`      without quorum the write is refused: ${refused.out.trim().split("\n").pop()}`);
+        // "connection refused" here would mean a host answers for the VIP with no HAProxy behind it: say who.
+        if (/connection refused/.test(refused.out)) console.log(vipReport().replace(/^/gm, "        "));
         const t2 = Date.now();
         hosts("poweron", "lab-ha-m2");
-        await until("writes work again with 2 of 3 masters", 300, () => written("osk-after-quorum", "v4"));
+        await untilOnVip("writes work again with 2 of 3 masters", 300, () => written("osk-after-quorum", "v4"));
         console.log(`      writes work again ${((Date.now() - t2) / 1000).toFixed(1)} s after master 2's power-on`);
         for (const [cm, v] of [["osk-before-failover", "v1"], ["osk-during-failover", "v2"], ["osk-before-quorum-loss", "v3"]]) {
             assert.equal(kubectl(["get", "configmap", cm, "-o", "jsonpath={.data.k}"]), v, `${cm} kept`);
