@@ -58,3 +58,14 @@ export function mirrorImage(source: string, registry: Registry | undefined): str
 export function fromMirror(ref: string, registry: Registry): boolean {
     return ref.startsWith(`${mirrorPrefix(registry)}/`);
 }
+
+/** Name of the pull secret OSK puts in each namespace whose charts take a list of pull secrets (Rook, the tenant
+ * add-ons); openstack-helm's charts render their own from `endpoints.oci_image_registry`. */
+export const PULL_SECRET_NAME = "osk-registry-pull";
+
+/** The `.dockerconfigjson` of a pull secret for the site's mirror: the login container runtimes read for its host. */
+export function dockerConfigJson(registry: Registry, password: string): string {
+    if (!registry.username) throw new Error("a pull secret needs site.registry.username");
+    const auth = Buffer.from(`${registry.username}:${password}`).toString("base64");
+    return JSON.stringify({ auths: { [registry.host]: { username: registry.username, password, auth } } });
+}

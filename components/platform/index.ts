@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { CEPH_NAMESPACE, chartsSchema, clusterReplicas, CONTAINER_DEFAULT, createStep, credentialNames, deployPlan, OPENSTACK_NAMESPACE, PRIORITY_CLASSES, priorityPatches, quorum, ROOK_NAMESPACE, type ChartSite, type PlanStep, type Values, type WorkloadKind } from "../charts";
+import { dockerConfigJson, PULL_SECRET_NAME } from "../core/registry";
 import { parseArgs } from "../core/validation";
 import type { PlatformSettings } from "./args";
 import type { Credentials } from "./credentials";
@@ -55,6 +56,24 @@ export class Platform extends pulumi.ComponentResource {
             new k8s.core.v1.Namespace(`${name}-ns-${n}`, { metadata: { name: n } }, { ...child, dependsOn: args.dependsOn });
         this.namespace = ns(OPENSTACK_NAMESPACE);
         const namespaces = [this.namespace, ...(site.storageBackend === "ceph" ? [ns(ROOK_NAMESPACE), ns(CEPH_NAMESPACE)] : [])];
+        // The Rook charts take a pull secret by name (openstack-helm's render their own): with a mirror that needs a
+        // login, one in each of their namespaces, from the mirror's password (a secret, never in a plain value).
+        const registry = site.site.registry;
+        const pullSecrets =
+            site.storageBackend === "ceph" && registry?.username
+                ? [ROOK_NAMESPACE, CEPH_NAMESPACE].map(
+                      (n) =>
+                          new k8s.core.v1.Secret(
+                              `${name}-pull-secret-${n}`,
+                              {
+                                  metadata: { name: PULL_SECRET_NAME, namespace: n },
+                                  type: "kubernetes.io/dockerconfigjson",
+                                  stringData: { ".dockerconfigjson": pulumi.secret(args.credentials.get("image-registry").apply((pw) => dockerConfigJson(registry, pw))) },
+                              },
+                              { ...child, dependsOn: namespaces },
+                          ),
+                  )
+                : [];
 
         // Before any pod: the Priority admission plugin rejects a pod naming a class that does not exist, and the
         // LimitRange fills in only at admission.
@@ -75,7 +94,7 @@ export class Platform extends pulumi.ComponentResource {
         const values = (chart: string) => platformValues(chart, { site, settings: args.platform, secret: (n) => args.credentials.get(n) });
         const protect = (chart: string) => site.site.profile === "prod" && STATEFUL.includes(chart);
         for (const step of plan.filter((s) => s.layer === "platform")) {
-            const dependsOn = [...namespaces, ...this.podPrerequisites, ...step.after.map((id) => steps.get(id)!)];
+            const dependsOn = [...namespaces, ...pullSecrets, ...this.podPrerequisites, ...step.after.map((id) => steps.get(id)!)];
             const created = createStep(name, step, { charts, values, protect, provider: args.provider, kubeconfig: args.kubeconfig, parent: this, dependsOn });
             // What waits for this step waits for its pods to carry their class too.
             const patches = (step.chart ? priorityPatches(PLATFORM_WORKLOADS[step.chart] ?? { workloads: [], jobs: [] }) : []).map((p) =>

@@ -99,6 +99,8 @@ export interface RunOptions {
     preview?: boolean;
     /** Mock state per resource; defaults echo the inputs. */
     state?: (r: pulumi.runtime.MockResourceArgs) => Record<string, any> | undefined;
+    /** More secrets (`osk:<key>`), for one an edit makes necessary. @default none */
+    secrets?: Record<string, string>;
 }
 
 const FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://192.0.2.1:8443'}}]\n";
@@ -154,7 +156,8 @@ export function runStack(stack: string, opts: RunOptions = {}): Promise<RunResul
 }
 
 async function runStackOnce(stack: string, opts: RunOptions): Promise<RunResult> {
-    const { values, secrets } = stackValues(stack);
+    const { values, secrets: stackSecrets } = stackValues(stack);
+    const secrets = { ...stackSecrets, ...opts.secrets };
     opts.edit?.(values);
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(stackFile(stack))) {

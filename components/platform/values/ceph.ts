@@ -1,6 +1,7 @@
 // The values OSK gives the Rook/Ceph charts (prod storage): the operator, a Ceph cluster on the configured
 // devices with the RBD pool behind StorageClass `general`, and the adapter that hands Ceph's keys to OpenStack.
 import { CEPH_NAMESPACE, imageTags, merge, mirroredImageValues, OSH_IMAGES, ROOK_NAMESPACE, selectNodes, STORAGE_CLASS, type ChartImage, type Values, type ValuesContext, type ChartWorkloads } from "../../charts";
+import { PULL_SECRET_NAME } from "../../core/registry";
 import type { PlatformSettings } from "../args";
 
 /** The operator chart's images at 1.17.7: the operator and the Ceph CSI driver with its sidecars. */
@@ -30,9 +31,15 @@ export const CEPH_ADAPTER_IMAGES: ChartImage[] = imageTags({
 /** ceph-adapter-rook runs Jobs only. */
 export const CEPH_ADAPTER_WORKLOADS: ChartWorkloads = { workloads: [], jobs: ["namespace_client_key", "namespace_client_ceph_config"] };
 
+/** Both Rook charts put `imagePullSecrets` on every service account they make: with a mirror that needs a login,
+ * the one the platform creates in their namespace ({@link PULL_SECRET_NAME}). */
+function rookPullSecrets<T>(ctx: ValuesContext<T, PlatformSettings>): Values {
+    return ctx.site.site.registry?.username ? { imagePullSecrets: [{ name: PULL_SECRET_NAME }] } : {};
+}
+
 /** prod storage: the Rook operator. */
 export function rookOperatorValues<T>(ctx: ValuesContext<T, PlatformSettings>): Values {
-    return merge(mirroredImageValues(ROOK_OPERATOR_IMAGES, ctx.site.site.registry), { crds: { enabled: true }, monitoring: { enabled: false } });
+    return merge(merge(mirroredImageValues(ROOK_OPERATOR_IMAGES, ctx.site.site.registry), rookPullSecrets(ctx)), { crds: { enabled: true }, monitoring: { enabled: false } });
 }
 
 /** prod storage: a Ceph cluster on the configured devices, with an RBD pool behind the `general` StorageClass. */
@@ -42,7 +49,7 @@ export function rookClusterValues<T>(ctx: ValuesContext<T, PlatformSettings>): V
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, devs]) => ({ name, devices: devs.map((d) => ({ name: d.replace(/^\/dev\/(?!disk\/)/, "") })) }));
     const replicas = Math.min(3, nodes.length);
-    return merge(mirroredImageValues(ROOK_CLUSTER_IMAGES, ctx.site.site.registry), {
+    return merge(merge(mirroredImageValues(ROOK_CLUSTER_IMAGES, ctx.site.site.registry), rookPullSecrets(ctx)), {
         operatorNamespace: ROOK_NAMESPACE,
         // ceph-adapter-rook reads the admin key through the toolbox pod.
         toolbox: { enabled: true },

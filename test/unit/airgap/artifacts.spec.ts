@@ -4,12 +4,13 @@ import { strict as assert } from "assert";
 import { chartsToDeploy, type Values } from "../../../components/charts";
 import { clusterConfiguration } from "../../../components/cluster/kubeadm";
 import { cniScript, prepareScript } from "../../../components/cluster/scripts";
-import { fromMirror, mirrorImage, parseImage, type Registry } from "../../../components/core/registry";
+import { dockerConfigJson, fromMirror, mirrorImage, parseImage, PULL_SECRET_NAME, type Registry } from "../../../components/core/registry";
 import { tenantAddonRegistry } from "../../../components/tenant";
 import { artifactTable, stackArtifacts } from "../../../stacks/artifacts";
 import { siteChartValues } from "../../../stacks/charts";
 import type { Model } from "../../../stacks/config/model";
 import { formatProblems, validateConfig } from "../../../stacks/config/validate";
+import { plainStrings, runStack, type RunResult } from "../../helpers/mockRun";
 import { model } from "../../helpers/models";
 import { rawConfig } from "../../helpers/stacks";
 
@@ -157,6 +158,46 @@ describe("every chart's images from the mirror", () => {
             auth: { enabled: true, keystone: { username: "osk", password: "<image-registry>" } },
             host_fqdn_override: { default: "mirror.example.net" },
             port: { registry: { default: 5000 } },
+        });
+    });
+});
+
+describe("a mirror that needs a login: the Rook charts' pull secret", () => {
+    const LOGIN: Registry = { host: "mirror.example.net:5000", username: "osk" };
+
+    it("is a .dockerconfigjson for the mirror's host, and needs a user", () => {
+        const doc = JSON.parse(dockerConfigJson(LOGIN, "pull-secret-password"));
+        assert.deepEqual(doc, { auths: { "mirror.example.net:5000": { username: "osk", password: "pull-secret-password", auth: Buffer.from("osk:pull-secret-password").toString("base64") } } });
+        assert.throws(() => dockerConfigJson({ host: "mirror.example.net" }, "x"), /needs site\.registry\.username/);
+    });
+
+    it("is named in both Rook charts' values with a user, and in neither without one", () => {
+        const checked = validateConfig(withSecrets(rawConfig("prod", (v) => (v.site.registry = LOGIN)), { registryPassword: "pull-secret-password" }));
+        assert.ok(checked.ok, checked.ok ? "" : formatProblems(checked.problems));
+        const withLogin = checked.model;
+        for (const chart of ["rook-ceph", "rook-ceph-cluster"]) {
+            assert.deepEqual(get(siteChartValues(withLogin, chart, (n) => n), "imagePullSecrets"), [{ name: PULL_SECRET_NAME }], chart);
+            assert.equal(get(siteChartValues(withMirror("prod"), chart, (n) => n), "imagePullSecrets"), undefined, chart);
+        }
+    });
+
+    describe("prod under mocks", () => {
+        let run: RunResult;
+        before(async () => {
+            run = await runStack("prod", { edit: (v) => (v.site.registry = LOGIN), secrets: { registryPassword: "pull-secret-password" } });
+        });
+
+        it("puts one in each Rook namespace, its content a secret, before the Rook releases", () => {
+            const pull = run.ofType("kubernetes:core/v1:Secret").filter((r) => r.inputs.metadata?.name === PULL_SECRET_NAME);
+            assert.deepEqual(pull.map((r) => r.inputs.metadata.namespace).sort(), ["ceph", "rook-ceph"]);
+            for (const r of pull) {
+                assert.equal(r.inputs.type, "kubernetes.io/dockerconfigjson");
+                assert.equal(JSON.parse(r.inputs.stringData[".dockerconfigjson"]).auths["mirror.example.net:5000"].password, "pull-secret-password");
+                assert.ok(!plainStrings(r.wire).some((x) => x.includes("pull-secret-password")), `${r.name}: the password is sent to the engine as a secret`);
+            }
+            for (const release of ["platform-rook-ceph", "platform-rook-ceph-cluster"]) {
+                assert.ok(pull.every((p) => run.byName(release).dependsOn.includes(p.name)), `${release} waits for the pull secrets`);
+            }
         });
     });
 });
