@@ -116,7 +116,7 @@ function tenantLayer(model: Model, openstack: OpenStack, credentials: Credential
         : { authUrl: openstack.keystonePublicUrl, username: "admin", password: credentials.get("keystone-admin"), projectName: "admin" };
     return new TenantCluster(
         "tenant",
-        { tenant: cluster, profile: model.site.profile, connection, region: existing?.region ?? model.site.region, registry: model.site.registry, siteProvider, sshPrivateKey: model.secrets.sshPrivateKey },
+        { tenant: cluster, profile: model.site.profile, connection, region: existing?.region ?? model.site.region, registry: model.site.registry, registryPassword: model.secrets.registryPassword ? pulumi.secret(model.secrets.registryPassword.reveal()) : undefined, siteProvider, sshPrivateKey: model.secrets.sshPrivateKey },
         { dependsOn: existing ? [] : [openstack] },
     );
 }

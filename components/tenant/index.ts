@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ControlPlane } from "../cluster";
 import type { SecretValue } from "../core/secret";
 import type { Profile } from "../core/site";
-import { mirrorPrefix, type Registry } from "../core/registry";
+import { dockerConfigJson, mirrorPrefix, type Registry } from "../core/registry";
 import { parseArgs } from "../core/validation";
 import { ClusterDrain } from "../k8s/drain";
 import { ServingCertificate } from "../secrets/certificate";
@@ -36,6 +36,15 @@ export interface TenantClusterArgs {
     sshPrivateKey?: SecretValue | pulumi.Output<string>;
     /** The site's image mirror: the tenant control plane and the add-ons pull from it. @default none (upstream registries) */
     registry?: Registry;
+    /** Password of `registry.username` (secret): with it, the add-ons pull from the site's mirror with a pull secret.
+     * Unused when the tenant names its own add-on registry. @default none (anonymous pulls) */
+    registryPassword?: pulumi.Input<string>;
+}
+
+/** The add-ons' pull secret content: only when they pull from the site's mirror and it needs a login. */
+export function tenantAddonPullSecret(override: string | undefined, site: Registry | undefined, password: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
+    if (override || !site?.username || password === undefined) return undefined;
+    return pulumi.secret(pulumi.output(password).apply((pw) => dockerConfigJson(site, pw)));
 }
 
 /** The registry the tenant add-ons pull from: the tenant's override, else the site's mirror, else upstream. */
@@ -76,7 +85,8 @@ export class TenantCluster extends pulumi.ComponentResource {
         const clusterIP = t.infrastructure ? webhookClusterIP(t) : undefined;
         const webhookUrl = keystoneAuthUrl({ clusterIP });
         const certificate = new ServingCertificate(`${name}-webhook-tls`, { commonName: KEYSTONE_AUTH.name, ...keystoneAuthSans({ clusterIP }) }, child);
-        const addonArgs = { tenant: t, ...cloud, webhookCertificate: certificate, webhookClusterIP: clusterIP, ha: args.profile === "prod" };
+        const pullSecret = tenantAddonPullSecret(parsed.addons.registry, args.registry, args.registryPassword);
+        const addonArgs = { tenant: t, ...cloud, webhookCertificate: certificate, webhookClusterIP: clusterIP, ha: args.profile === "prod", pullSecret };
 
         let addons: TenantAddons;
         if (t.infrastructure) {

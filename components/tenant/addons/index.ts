@@ -16,7 +16,9 @@ import {
     storageClassManifest,
     type AddonContext,
     UPSTREAM_ADDON_REGISTRY,
+    withPullSecret,
 } from "./manifests";
+import { PULL_SECRET_NAME } from "../../core/registry";
 import { cinderStorageClasses, keystoneAuthPolicy, keystoneAuthSync, MANILA_SECRET, manilaStorageClass, renderCloudConf } from "./render";
 
 export interface TenantAddonsArgs {
@@ -40,6 +42,9 @@ export interface TenantAddonsArgs {
     webhookClusterIP?: string;
     /** Two controller replicas with leader election. @default false */
     ha?: boolean;
+    /** The `.dockerconfigjson` for the registry the add-ons pull from, when it needs a login (kept secret): it goes
+     * into a pull secret that every add-on pod names. @default none (anonymous pulls) */
+    pullSecret?: pulumi.Input<string>;
 }
 
 /**
@@ -58,7 +63,15 @@ export class TenantAddons extends pulumi.ComponentResource {
         const t = args.tenant;
         const child = { parent: this, provider: args.provider };
         const ctx: AddonContext = { cluster: t.name, registry: t.addons.registry ?? UPSTREAM_ADDON_REGISTRY, version: cloudProviderVersion(t.kubernetesVersion), ha: args.ha ?? false };
-        const apply = (role: string, objs: Manifest[], dependsOn: pulumi.Resource[] = []) => objs.map((m) => applyManifest(`${name}-${role}`, m, { ...child, dependsOn }));
+        const pull = args.pullSecret
+            ? new k8s.core.v1.Secret(
+                  `${name}-pull-secret`,
+                  { metadata: { name: PULL_SECRET_NAME, namespace: NAMESPACE }, type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": pulumi.secret(args.pullSecret) } },
+                  child,
+              )
+            : undefined;
+        const apply = (role: string, objs: Manifest[], dependsOn: pulumi.Resource[] = []) =>
+            (pull ? withPullSecret(objs, PULL_SECRET_NAME) : objs).map((m) => applyManifest(`${name}-${role}`, m, { ...child, dependsOn: pull ? [...dependsOn, pull] : dependsOn }));
 
         const secretValue = pulumi.secret(args.applicationCredentialSecret);
         const cloudConfig =

@@ -44,6 +44,15 @@ export interface AddonContext {
     ha: boolean;
 }
 
+/** The workloads of `objects` with pull secret `name` on their pods (a mirror that needs a login); the rest as is. */
+export function withPullSecret(objects: K8sObject[], name: string): K8sObject[] {
+    return objects.map((o) => {
+        if (!["Deployment", "DaemonSet", "StatefulSet"].includes(String(o.kind))) return o;
+        const spec = o.spec as { template: { spec: Record<string, unknown> } };
+        return { ...o, spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, imagePullSecrets: [{ name }] } } } };
+    });
+}
+
 /** The cloud-provider-openstack release built for a Kubernetes minor: its components follow Kubernetes' minors. */
 export function cloudProviderVersion(kubernetesVersion: string): string {
     const m = /^v?1\.(\d+)\.\d+$/.exec(kubernetesVersion);

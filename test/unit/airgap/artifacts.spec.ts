@@ -5,7 +5,8 @@ import { chartsToDeploy, type Values } from "../../../components/charts";
 import { clusterConfiguration } from "../../../components/cluster/kubeadm";
 import { cniScript, prepareScript } from "../../../components/cluster/scripts";
 import { dockerConfigJson, fromMirror, mirrorImage, parseImage, PULL_SECRET_NAME, type Registry } from "../../../components/core/registry";
-import { tenantAddonRegistry } from "../../../components/tenant";
+import { tenantAddonPullSecret, tenantAddonRegistry } from "../../../components/tenant";
+import { withPullSecret } from "../../../components/tenant/addons/manifests";
 import { artifactTable, stackArtifacts } from "../../../stacks/artifacts";
 import { siteChartValues } from "../../../stacks/charts";
 import type { Model } from "../../../stacks/config/model";
@@ -188,7 +189,7 @@ describe("a mirror that needs a login: the Rook charts' pull secret", () => {
         });
 
         it("puts one in each Rook namespace, its content a secret, before the Rook releases", () => {
-            const pull = run.ofType("kubernetes:core/v1:Secret").filter((r) => r.inputs.metadata?.name === PULL_SECRET_NAME);
+            const pull = run.ofType("kubernetes:core/v1:Secret").filter((r) => r.inputs.metadata?.name === PULL_SECRET_NAME && r.name.startsWith("platform-"));
             assert.deepEqual(pull.map((r) => r.inputs.metadata.namespace).sort(), ["ceph", "rook-ceph"]);
             for (const r of pull) {
                 assert.equal(r.inputs.type, "kubernetes.io/dockerconfigjson");
@@ -199,6 +200,32 @@ describe("a mirror that needs a login: the Rook charts' pull secret", () => {
                 assert.ok(pull.every((p) => run.byName(release).dependsOn.includes(p.name)), `${release} waits for the pull secrets`);
             }
         });
+
+        it("gives the tenant cluster's add-ons one too: every add-on pod names it, after it exists", () => {
+            const secret = run.ofType("kubernetes:core/v1:Secret").find((r) => r.name === "tenant-addons-pull-secret")!;
+            assert.equal(secret.inputs.metadata.namespace, "kube-system");
+            assert.ok(!plainStrings(secret.wire).some((x) => x.includes("pull-secret-password")));
+            const workloads = run.resources.filter((r) => r.parent === "tenant-addons" && /^kubernetes:apps\/v1:(Deployment|DaemonSet)$/.test(r.type));
+            assert.ok(workloads.length >= 4, `${workloads.length} add-on workloads`);
+            for (const w of workloads) {
+                assert.deepEqual(w.inputs.spec.template.spec.imagePullSecrets, [{ name: PULL_SECRET_NAME }], w.name);
+                assert.ok(w.dependsOn.includes(secret.name), `${w.name} waits for the pull secret`);
+            }
+        });
+    });
+
+    it("leaves the add-ons without one when the tenant names its own add-on registry, or the mirror needs no login", () => {
+        assert.equal(tenantAddonPullSecret("tenant.example.net/k8s", LOGIN, "pw"), undefined);
+        assert.equal(tenantAddonPullSecret(undefined, MIRROR, "pw"), undefined);
+        assert.equal(tenantAddonPullSecret(undefined, LOGIN, undefined), undefined);
+        const objs = [
+            { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "d" }, spec: { template: { spec: { containers: [] } } } },
+            { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "s" } },
+        ];
+        const [ds, sa] = withPullSecret(objs, PULL_SECRET_NAME);
+        assert.deepEqual((ds.spec as any).template.spec, { containers: [], imagePullSecrets: [{ name: PULL_SECRET_NAME }] });
+        assert.equal(sa, objs[1]);
+        assert.equal((objs[0] as any).spec.template.spec.imagePullSecrets, undefined, "the input is left as it was");
     });
 });
 
