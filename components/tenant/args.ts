@@ -70,6 +70,14 @@ export const tenantClusterSchema = z.strictObject({
                 .optional(),
         })
         .default({ user: "ubuntu" }),
+    /** Where the instances get their Kubernetes packages (kubelet, kubeadm, kubectl); an air-gapped site points at
+     * its package mirror, as `controlPlane.packages` does for the site's own hosts. */
+    packages: z
+        .strictObject({
+            /** Base URL of a Kubernetes package mirror. @default the upstream package repository of the version */
+            kubernetesRepository: httpUrl.optional(),
+        })
+        .default({}),
     /** Pod network plugin of the tenant cluster. @default calico v3.30.3 */
     cni: z
         .strictObject({

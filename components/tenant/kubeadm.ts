@@ -26,6 +26,7 @@ export function tenantKubeadmConfig(t: TenantClusterConfig, plan: TenantAddressP
         endpoint: { type: "loadBalancer", address: plan.apiVip, port: APISERVER_PORT },
         network: { nodes: t.network.nodes, pods: t.network.pods, services: t.network.services },
         cni: t.cni,
+        ...(t.packages.kubernetesRepository ? { packages: { kubernetesRepository: t.packages.kubernetesRepository } } : {}),
         ssh: { user: t.ssh.user, ...(t.ssh.jumpHost ? { jumpHost: t.ssh.jumpHost } : {}) },
         masters: plan.masters,
         workers: plan.workers,

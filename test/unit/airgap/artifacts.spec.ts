@@ -6,6 +6,8 @@ import { clusterConfiguration } from "../../../components/cluster/kubeadm";
 import { cniScript, prepareScript } from "../../../components/cluster/scripts";
 import { dockerConfigJson, fromMirror, mirrorImage, parseImage, PULL_SECRET_NAME, type Registry } from "../../../components/core/registry";
 import { tenantAddonPullSecret, tenantAddonRegistry } from "../../../components/tenant";
+import { tenantAddressPlan } from "../../../components/tenant/addresses";
+import { tenantKubeadmConfig } from "../../../components/tenant/kubeadm";
 import { withPullSecret } from "../../../components/tenant/addons/manifests";
 import { artifactTable, stackArtifacts } from "../../../stacks/artifacts";
 import { siteChartValues } from "../../../stacks/charts";
@@ -226,6 +228,32 @@ describe("a mirror that needs a login: the Rook charts' pull secret", () => {
         assert.deepEqual((ds.spec as any).template.spec, { containers: [], imagePullSecrets: [{ name: PULL_SECRET_NAME }] });
         assert.equal(sa, objs[1]);
         assert.equal((objs[0] as any).spec.template.spec.imagePullSecrets, undefined, "the input is left as it was");
+    });
+});
+
+describe("the tenant instances' Kubernetes packages from the site's package mirror", () => {
+    const REPO = "https://mirror.example.net/k8s/deb/";
+    const tenantModel = (repo: unknown) => validateConfig(withSecrets(rawConfig("prod", (v) => (v.tenant.packages = { kubernetesRepository: repo })), {}));
+
+    it("tenant.packages.kubernetesRepository is where the instances install kubelet, kubeadm and kubectl from, and the artifact list says so", () => {
+        const result = tenantModel(REPO);
+        assert.ok(result.ok, result.ok ? "" : formatProblems(result.problems));
+        const t = result.model.tenant;
+        if (!t.enabled) throw new Error("prod has a tenant cluster");
+        const tcp = tenantKubeadmConfig(t, tenantAddressPlan(t));
+        assert.match(prepareScript(tcp), new RegExp(REPO.replace(/[.]/g, "\\.")));
+        const listed = stackArtifacts("prod", result.model).packages.filter((p) => p.usedBy.includes("tenant-control-plane") && ["kubelet", "kubeadm", "kubectl"].includes(p.name));
+        assert.deepEqual(listed.map((p) => p.source), [REPO, REPO, REPO]);
+        // Without it, upstream's repository of the version, as before.
+        const before = model("prod").tenant;
+        if (!before.enabled) throw new Error("prod has a tenant cluster");
+        assert.match(prepareScript(tenantKubeadmConfig(before, tenantAddressPlan(before))), /pkgs\.k8s\.io/);
+    });
+
+    it("refuses a repository that is not an http(s) URL, naming the key", () => {
+        const result = tenantModel("ftp://mirror.example.net/k8s");
+        assert.equal(result.ok, false);
+        assert.ok(!result.ok && result.problems.some((p) => p.path === "osk:tenant.packages.kubernetesRepository"), result.ok ? "" : formatProblems(result.problems));
     });
 });
 
