@@ -34,7 +34,8 @@ function siteCluster(model: Model): SiteCluster {
             ready: [],
         };
     }
-    const plane = new ControlPlane("cluster", { config: cp, site: model.site, sshPrivateKey: model.secrets.sshPrivateKey! });
+    const registryPassword = model.secrets.registryPassword ? pulumi.secret(model.secrets.registryPassword.reveal()) : undefined;
+    const plane = new ControlPlane("cluster", { config: cp, site: model.site, sshPrivateKey: model.secrets.sshPrivateKey!, ...(registryPassword ? { registryPassword } : {}) });
     return {
         kubeconfig: plane.kubeconfig,
         apiEndpoint: plane.apiEndpoint,

@@ -24,6 +24,9 @@ export interface ControlPlaneArgs {
     extras?: RenderOptions;
     /** Rotate the bootstrap token and certificate key by changing this. @default "" */
     credentialRotation?: string;
+    /** Password of `site.registry.username` (secret): containerd on every host logs in to the mirror with it.
+     * Required when the site's mirror has a user. @default none (anonymous pulls) */
+    registryPassword?: pulumi.Input<string>;
 }
 
 /**
@@ -64,8 +67,13 @@ export class ControlPlane extends pulumi.ComponentResource {
         const certKey = new GeneratedSecret(`${name}-certificate-key`, { format: "hex", length: 64, rotation: args.credentialRotation }, { parent: this });
         const joinSecrets = { OSK_BOOTSTRAP_TOKEN: token.value, OSK_CERTIFICATE_KEY: certKey.value };
 
+        if (site.registry?.username && args.registryPassword === undefined) {
+            throw new Error(`ControlPlane ${name}: args.registryPassword is required when site.registry.username is set (containerd logs in to the mirror with it)`);
+        }
+        // Only the prepare step knows the mirror's password, in its secret environment.
+        const login = site.registry?.username ? { secretEnvironment: { [scripts.REGISTRY_PASSWORD_ENV]: pulumi.secret(args.registryPassword!) } } : {};
         const hosts = [...cp.masters, ...cp.workers];
-        const prepared = new Map(hosts.map((h) => [h.name, step("prepare", h, { create: scripts.prepareScript(cp, h, site.registry) }, [])]));
+        const prepared = new Map(hosts.map((h) => [h.name, step("prepare", h, { create: scripts.prepareScript(cp, h, site.registry), ...login }, [])]));
 
         const [first, ...others] = cp.masters;
         const lb =

@@ -160,10 +160,11 @@ fi
 # agree with the kubelet's cgroup driver (${cp.kubelet.cgroupDriver}).
 conf=/etc/containerd/config.toml
 if [ ! -f $conf ] || grep -qxF '${CONTAINERD_MARKER}' $conf; then
-  want=$(printf '%s\\n' '${CONTAINERD_MARKER}'; containerd config default | sed -E 's/SystemdCgroup = (true|false)/SystemdCgroup = ${systemdCgroup}/')
+  want=$(printf '%s\\n' '${CONTAINERD_MARKER}'; containerd config default | sed -E 's/SystemdCgroup = (true|false)/SystemdCgroup = ${systemdCgroup}/'${registry?.username ? `; ${containerdLoginScript(registry)}` : ""})
   if [ "$(cat $conf 2>/dev/null)" != "$want" ]; then
     install -d /etc/containerd
-    printf '%s\\n' "$want" > $conf
+    printf '%s\\n' "$want" > $conf${registry?.username ? `
+    chmod 0600 $conf # it holds the mirror's login` : ""}
     systemctl restart containerd
   fi
 elif ! grep -Eq '^\\s*SystemdCgroup = ${systemdCgroup}\\s*$' $conf; then
@@ -173,6 +174,24 @@ fi
 ${registry ? `grep -q '${kubeadmImages(cp, registry).find((i) => i.source.includes("/pause:"))!.pulled}' /etc/containerd/config.toml || { ${sandboxImageScript(cp, registry).trim()}; systemctl restart containerd; }
 ` : ""}systemctl enable --now containerd kubelet >/dev/null 2>&1 || true
 ${cp.cni.plugin === "bridge" && host ? bridgeCniScript(cp, host) : ""}`.trimStart();
+}
+
+/** The environment variable the host preparation reads the mirror's password from (a secret environment). */
+export const REGISTRY_PASSWORD_ENV = "OSK_REGISTRY_PASSWORD";
+
+/**
+ * The table of containerd's CRI configuration that logs in to the site's mirror for every pull from its host (the
+ * control-plane images kubeadm and the kubelet pull), printed after `containerd config default`. The password comes
+ * from {@link REGISTRY_PASSWORD_ENV}, escaped for a TOML basic string; it is never on a command line.
+ */
+export function containerdLoginScript(registry: Registry): string {
+    if (!registry.username) throw new Error("a containerd login needs site.registry.username");
+    const toml = (v: string) => v.replace(/[\\"]/g, "\\$&");
+    return [
+        `printf '[plugins."io.containerd.grpc.v1.cri".registry.configs."%s".auth]\\n' '${registry.host}'`,
+        `printf '  username = "%s"\\n' '${toml(registry.username)}'`,
+        `printf '  password = "%s"\\n' "$(printf '%s' "$${REGISTRY_PASSWORD_ENV}" | sed 's/[\\\\"]/\\\\&/g')"`,
+    ].join("; ");
 }
 
 /** HAProxy and keepalived for the VIP, (re)started only when their configuration changed. */

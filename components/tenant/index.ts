@@ -36,8 +36,9 @@ export interface TenantClusterArgs {
     sshPrivateKey?: SecretValue | pulumi.Output<string>;
     /** The site's image mirror: the tenant control plane and the add-ons pull from it. @default none (upstream registries) */
     registry?: Registry;
-    /** Password of `registry.username` (secret): with it, the add-ons pull from the site's mirror with a pull secret.
-     * Unused when the tenant names its own add-on registry. @default none (anonymous pulls) */
+    /** Password of `registry.username` (secret): the instances' containerd logs in to the site's mirror with it, and
+     * the add-ons pull with a pull secret made from it (unless the tenant names its own add-on registry). Required
+     * when the mirror has a user and the tenant infrastructure is on. @default none (anonymous pulls) */
     registryPassword?: pulumi.Input<string>;
 }
 
@@ -105,6 +106,7 @@ export class TenantCluster extends pulumi.ComponentResource {
                     config: tenantKubeadmConfig(t, plan),
                     site: { name: t.name, profile: args.profile, region: args.region, domain: "cluster.local", ...(args.registry ? { registry: args.registry } : {}) },
                     sshPrivateKey: args.sshPrivateKey,
+                    ...(args.registry?.username ? { registryPassword: args.registryPassword } : {}),
                     extras: tenantControlPlaneExtras(webhookUrl, certificate.caPem),
                 },
                 { ...child, dependsOn: infra.nodes },

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { renderInit, renderJoin } from "../../components/cluster/kubeadm";
-import { substituteScript } from "../../components/cluster/scripts";
+import { containerdLoginScript, REGISTRY_PASSWORD_ENV, substituteScript } from "../../components/cluster/scripts";
 import { withMasters } from "../helpers/models";
 
 function kubeadmBinary(): string {
@@ -86,5 +86,25 @@ describe("kubeadm validates OSK's rendered configuration", () => {
         const res = validate("broken", renderInit({ ...cp, network: { ...cp.network, pods: "10.244.0.0/99" } }, m.site));
         assert.notEqual(res.status, 0);
         assert.match(res.out, /podSubnet/);
+    });
+});
+
+describe("containerd reads the mirror login the host preparation writes (the real containerd, Debian's)", () => {
+    it("parses the login table with the password exactly as given, quotes and backslashes included", () => {
+        const dir = mkdtempSync(join(tmpdir(), "osk-containerd-"));
+        try {
+            const password = `p"w\\x$(id)'`;
+            const script = `{ containerd config default; ${containerdLoginScript({ host: "mirror.example.net:5000", username: "osk-pull" })}; } > ${dir}/config.toml`;
+            execFileSync("bash", ["-c", script], { env: { ...process.env, [REGISTRY_PASSWORD_ENV]: password } });
+            // The password reached the file through the environment, not the script text.
+            assert.equal(script.includes("p\"w"), false);
+            const dumped = execFileSync("containerd", ["-c", join(dir, "config.toml"), "config", "dump"], { encoding: "utf8" });
+            const table = dumped.slice(dumped.indexOf('registry.configs."mirror.example.net:5000".auth]'));
+            assert.match(table, /username = "osk-pull"/);
+            const quoted = /password = ("(?:[^"\\]|\\.)*")/.exec(table)![1];
+            assert.equal(JSON.parse(quoted), password);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

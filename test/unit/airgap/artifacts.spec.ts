@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import { chartsToDeploy, type Values } from "../../../components/charts";
 import { clusterConfiguration } from "../../../components/cluster/kubeadm";
-import { cniScript, prepareScript } from "../../../components/cluster/scripts";
+import { cniScript, prepareScript, REGISTRY_PASSWORD_ENV } from "../../../components/cluster/scripts";
 import { dockerConfigJson, fromMirror, mirrorImage, parseImage, PULL_SECRET_NAME, type Registry } from "../../../components/core/registry";
 import { tenantAddonPullSecret, tenantAddonRegistry } from "../../../components/tenant";
 import { tenantAddressPlan } from "../../../components/tenant/addresses";
@@ -201,6 +201,18 @@ describe("a mirror that needs a login: the Rook charts' pull secret", () => {
             for (const release of ["platform-rook-ceph", "platform-rook-ceph-cluster"]) {
                 assert.ok(pull.every((p) => run.byName(release).dependsOn.includes(p.name)), `${release} waits for the pull secrets`);
             }
+        });
+
+        it("has containerd on every host log in to the mirror, the password only in the prepare steps' secret environment", () => {
+            const prepares = run.ofType("osk:remote:Command").filter((r) => /-prepare-/.test(r.name));
+            assert.ok(prepares.length > 0);
+            for (const p of prepares) {
+                assert.equal(p.inputs.secretEnvironment[REGISTRY_PASSWORD_ENV], "pull-secret-password", p.name);
+                assert.match(p.inputs.create, /registry\.configs\."%s"\.auth\]\\n' 'mirror\.example\.net:5000'/);
+                assert.match(p.inputs.create, /chmod 0600 \$conf/);
+            }
+            // Nowhere in plain: not in a script, an input or anything the engine is sent.
+            for (const r of run.resources) assert.ok(!plainStrings(r.wire).some((x) => x.includes("pull-secret-password")), `${r.name} carries the password in plain`);
         });
 
         it("gives the tenant cluster's add-ons one too: every add-on pod names it, after it exists", () => {
