@@ -124,8 +124,7 @@ export function providerEntries(preview: { steps?: PreviewStep[] }, urns: readon
         }
         // The engine masks a secret input in the preview's JSON as "[secret]": its value comes from `known`.
         const value = (k: string, v: unknown) => {
-            if (v && typeof v === "object" && "plaintext" in v) return plain(v);
-            if (v !== "[secret]") return v;
+            if (v !== "[secret]") return plain(v);
             const held = known.get(urn)?.[k];
             if (held === undefined) throw new Error(`the preview hides ${k} of ${urn} and the former Keystone resources do not hold it`);
             return held;
