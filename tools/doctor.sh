@@ -10,7 +10,7 @@
 #   OSK_DOCTOR_MEMINFO    the meminfo file to read (default /proc/meminfo)
 #   OSK_DOCTOR_DISK_GIB   free disk a cold run needs, GiB (default: the figure below, from ./osk bench --cold)
 #   OSK_DOCTOR_PORTS      "port:what port:what ..." the lab binds (default: every *_PORT constant in tools/lab/*.ts,
-#                         and with OSK_TEST_OPENSTACK=1 the lab OpenStack's port table in tools/lab/openstack/openstack.sh)
+#                         and, unless OSK_TEST_OPENSTACK=0, the lab OpenStack's port table in tools/lab/openstack/openstack.sh)
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +26,7 @@ DISK_WARM_GIB=2    # the lab's state, the engine's workspace, logs
 MEM_GIB=4          # the largest build (k8s.io/kubernetes) or the lab with pulumi up, whichever is larger
 # The test tier runs the lab's parts side by side: the kwok lab with its previews, on request the HA lab hosts (4.8
 # GiB, within the 8) and the lab OpenStack (3.7 GiB of daemons; with its engine runs and the test tree 7.5 GiB at the peak).
-[ "$mode" = test ] && MEM_GIB=$([ "${OSK_TEST_OPENSTACK:-0}" = 1 ] && echo 14 || echo 8)
+[ "$mode" = test ] && MEM_GIB=$([ "${OSK_TEST_OPENSTACK:-1}" = 0 ] && echo 8 || echo 14)
 
 blockers=0
 finding() { # level topic message
@@ -118,7 +118,7 @@ fi
 # --- the lab's fixed ports -------------------------------------------------------------------------------------------
 ports=${OSK_DOCTOR_PORTS:-$(sed -n 's/^export const \([A-Z_]*\)_PORT = \([0-9]*\);.*/\2:\L\1/p' "$repo"/tools/lab/*.ts | sort -u | paste -sd' ' -)}
 # The lab OpenStack's daemons (16000-16999), when the test run includes its part: the P_<SERVICE>=<port> table.
-if [ -z "${OSK_DOCTOR_PORTS:-}" ] && [ "$mode" = test ] && [ "${OSK_TEST_OPENSTACK:-0}" = 1 ]; then
+if [ -z "${OSK_DOCTOR_PORTS:-}" ] && [ "$mode" = test ] && [ "${OSK_TEST_OPENSTACK:-1}" != 0 ]; then
   ports+=" $(grep -E '^P_[A-Z_]+=' "$repo/tools/lab/openstack/openstack.sh" | grep -oE 'P_[A-Z_]+=[0-9]+' | sed 's/^P_\([A-Z_]*\)=\([0-9]*\)$/\2:openstack-\L\1/' | paste -sd' ' -)"
 fi
 taken=() free=()

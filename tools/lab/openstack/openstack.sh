@@ -367,8 +367,13 @@ workers = 1
 [scheduler]
 workers = 1
 discover_hosts_in_cells_interval = 15
+# Anti-affinity members booted at once can be sent to the same host before either is on it; the compute host's
+# late check then reschedules. The fake hosts weigh the same, so without a shuffle every retry picks the same one
+# again, and 3 attempts (the default) ran out in a lab run. A site's Nova copes the same way.
+max_attempts = 10
 [filter_scheduler]
 enabled_filters = ComputeFilter,ComputeCapabilitiesFilter,ImagePropertiesFilter,ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter
+shuffle_best_same_weighed_hosts = true
 [oslo_concurrency]
 lock_path = $SD/lock
 [oslo_messaging_notifications]
