@@ -9,6 +9,7 @@ import { TenantCluster, type KeystoneConnection } from "../components/tenant";
 import { chartSite, openstackSettings, platformSettings, siteCredentialNames, sitePlan } from "./charts";
 import type { Model } from "./config/model";
 import type { StackOutputs } from "./outputs";
+import { tenantSnapshotCrds } from "./snapshots";
 
 /** Access to the site cluster, whichever way it came to be. */
 interface SiteCluster {
@@ -94,6 +95,7 @@ export function buildStack(model: Model): StackOutputs {
         tenantApiEndpoint: tenant?.apiEndpoint ?? pulumi.output(""),
         tenantApiVip: tenant?.apiVip ?? pulumi.output(""),
         tenantStorageClasses: tenant?.storageClasses ?? pulumi.output([]),
+        tenantSnapshotClasses: tenant?.snapshotClasses ?? pulumi.output([]),
         tenantWebhookUrl: tenant?.webhookUrl ?? pulumi.output(""),
     };
 }
@@ -117,7 +119,7 @@ function tenantLayer(model: Model, openstack: OpenStack, credentials: Credential
         : { authUrl: openstack.keystonePublicUrl, username: "admin", password: credentials.get("keystone-admin"), projectName: "admin" };
     return new TenantCluster(
         "tenant",
-        { tenant: cluster, profile: model.site.profile, connection, region: existing?.region ?? model.site.region, registry: model.site.registry, registryPassword: model.secrets.registryPassword ? pulumi.secret(model.secrets.registryPassword.reveal()) : undefined, siteProvider, sshPrivateKey: model.secrets.sshPrivateKey },
+        { tenant: cluster, profile: model.site.profile, connection, region: existing?.region ?? model.site.region, registry: model.site.registry, registryPassword: model.secrets.registryPassword ? pulumi.secret(model.secrets.registryPassword.reveal()) : undefined, siteProvider, sshPrivateKey: model.secrets.sshPrivateKey, snapshotCrds: tenantSnapshotCrds(cluster.storage.snapshotClasses) },
         { dependsOn: existing ? [] : [openstack] },
     );
 }

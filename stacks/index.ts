@@ -23,4 +23,5 @@ export const tenantKubeconfig = outputs.tenantKubeconfig;
 export const tenantApiEndpoint = outputs.tenantApiEndpoint;
 export const tenantApiVip = outputs.tenantApiVip;
 export const tenantStorageClasses = outputs.tenantStorageClasses;
+export const tenantSnapshotClasses = outputs.tenantSnapshotClasses;
 export const tenantWebhookUrl = outputs.tenantWebhookUrl;

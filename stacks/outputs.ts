@@ -41,6 +41,8 @@ export interface StackOutputs {
     tenantApiVip: pulumi.Output<string>;
     /** StorageClasses created in the tenant cluster, the default one first; [] without a tenant. */
     tenantStorageClasses: pulumi.Output<string[]>;
+    /** VolumeSnapshotClasses OSK created, the default one first; [] without a tenant or snapshot classes. */
+    tenantSnapshotClasses: pulumi.Output<string[]>;
     /** URL the tenant apiservers call k8s-keystone-auth at, or "". */
     tenantWebhookUrl: pulumi.Output<string>;
 }

@@ -64,7 +64,7 @@ osk_dir=$cache/provider-osk-$OSK_VER-$(bash "$repo/tools/osk-provider/build.sh" 
 # The engine must never reach out: no update checks, no plugin downloads.
 print_env() {
   cat <<EOF
-export PATH="$cli_dir/bin:$node_dir/bin:\$PATH"
+export PATH="$cli_dir/bin:$node_dir/bin:$repo/bin:\$PATH"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true

@@ -3,7 +3,8 @@
 export { chartsSchema, type ChartsConfig } from "./args";
 export * from "./catalog";
 export { deployPlan, planEdges, serialize, UPSTREAM_ORDER, type PlanSettings, type PlanStep } from "./plan";
-export { nullPaths, nullValuesFile, RELEASE_TIMEOUT_SECONDS, releaseArgs, type ReleaseSpec } from "./release";
+export { onPath, RELEASE_TIMEOUT_SECONDS, releaseArgs, type ReleaseSpec } from "./release";
+export { UNSET_REPLICAS, UNSET_REPLICAS_POSTRENDERER, unsetNullReplicas } from "./postrender";
 export { createStep, type StepContext } from "./step";
 export * from "./values";
 export * from "./images";

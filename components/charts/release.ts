@@ -1,11 +1,11 @@
 // One place that turns a chart name into a Helm release: source (repository or local directory), the exact pinned
 // version, and the settings every openstack-helm release needs.
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { join } from "path";
-import { stringify } from "yaml";
+import type * as pulumi from "@pulumi/pulumi";
+import { accessSync, constants } from "fs";
+import { delimiter, join } from "path";
 import type { ChartsConfig } from "./args";
-import { setPath, type Values } from "./values";
+import { UNSET_REPLICAS_POSTRENDERER } from "./postrender";
 
 /** Helm's own wait is off: openstack-helm setup Jobs are post-install hooks and pods wait for them, so waiting on
  * pods before hooks run deadlocks. Hooks still run to completion inside the release, within this timeout. */
@@ -18,20 +18,22 @@ export interface ReleaseSpec {
     releaseName?: string;
     namespace: string;
     values: pulumi.Input<Record<string, unknown>>;
+    /** The chart's autoscaled workloads get no replica count (their HPAs own it): the release runs Helm's
+     * post-renderer that removes the null count the chart renders (./postrender.ts). @default false */
+    unsetReplicas?: boolean;
 }
 
-/** Dotted paths of the null leaves of a plain values tree (Outputs and arrays are not walked). */
-export function nullPaths(values: unknown, prefix = ""): string[] {
-    if (!values || typeof values !== "object" || Array.isArray(values) || Object.getPrototypeOf(values) !== Object.prototype) return [];
-    return Object.entries(values).flatMap(([k, v]) => (v === null ? [`${prefix}${k}`] : nullPaths(v, `${prefix}${k}.`)));
-}
-
-/** The values file that carries a release's nulls to Helm (which then drops the chart's default for the key): the
- * provider strips nulls from inline values, but keeps them from values files with allowNullValues. */
-export function nullValuesFile(paths: readonly string[]): string {
-    const tree: Values = {};
-    for (const p of paths) setPath(tree, p, null);
-    return stringify(tree);
+/** Whether `command` is an executable file on PATH (or, with a slash, at that path). */
+export function onPath(command: string, path = process.env.PATH ?? ""): boolean {
+    const candidates = command.includes("/") ? [command] : path.split(delimiter).filter(Boolean).map((d) => join(d, command));
+    return candidates.some((c) => {
+        try {
+            accessSync(c, constants.X_OK);
+            return true;
+        } catch {
+            return false;
+        }
+    });
 }
 
 /** The Release arguments for a chart, from the site's chart sources and pins. */
@@ -39,13 +41,15 @@ export function releaseArgs(charts: ChartsConfig, spec: ReleaseSpec): k8s.helm.v
     const version = charts.versions[spec.chart];
     if (!version) throw new Error(`chart "${spec.chart}" has no pinned version`);
     const source = charts.sourceOverrides[spec.chart] ?? charts.source;
-    const nulls = nullPaths(spec.values);
+    if (spec.unsetReplicas && !onPath(UNSET_REPLICAS_POSTRENDERER)) {
+        throw new Error(`release ${spec.chart}: its autoscaled Deployments need the Helm post-renderer ${UNSET_REPLICAS_POSTRENDERER} on PATH (this repository's bin/, which ./osk puts there); allowed: bin/ on PATH, or osk:workloads.autoscaling.enabled: false`);
+    }
     const common = {
         name: spec.releaseName ?? spec.chart,
         version,
         namespace: spec.namespace,
         values: spec.values,
-        ...(nulls.length > 0 ? { allowNullValues: true, valueYamlFiles: [new pulumi.asset.StringAsset(nullValuesFile(nulls))] } : {}),
+        ...(spec.unsetReplicas ? { postrender: UNSET_REPLICAS_POSTRENDERER } : {}),
         skipAwait: true,
         timeout: RELEASE_TIMEOUT_SECONDS,
         maxHistory: 10,

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Profile } from "../core/site";
 import { setPath, type ChartSite, type Values } from "./values";
+import { UNSET_REPLICAS } from "./postrender";
 
 // ---- quantities ----------------------------------------------------------------------------------------------
 
@@ -224,11 +225,10 @@ export function workloadValues(chart: string, table: ChartWorkloads, s: ChartSit
     const pod: Record<string, unknown> = { resources };
     if (Object.keys(priority).length > 0) pod.priorityClassName = priority;
     if (autoscalingEnabled(profile, cfg)) {
-        // Unset, the chart renders no `replicas`: Helm's three-way merge then leaves the HPA's count alone on
-        // every upgrade (a rendered count would be written back each time). A null here removes the chart's default
-        // (releaseArgs hands nulls to Helm in a values file).
-        const replicas: Record<string, null> = {};
-        for (const w of table.workloads) if (w.autoscale) replicas[w.autoscale] = null;
+        // No count for an HPA's Deployment: a rendered count would be written back by every upgrade. The chart
+        // renders the empty value as `replicas: null`, which the release's post-renderer removes (./postrender.ts).
+        const replicas: Record<string, string> = {};
+        for (const w of table.workloads) if (w.autoscale) replicas[w.autoscale] = UNSET_REPLICAS;
         if (Object.keys(replicas).length > 0) pod.replicas = replicas;
     }
     return { pod };

@@ -27,7 +27,11 @@ const KINDS: Record<string, Ctor> = {
     "storage.k8s.io/v1/CSIDriver": k8s.storage.v1.CSIDriver,
     "storage.k8s.io/v1/StorageClass": k8s.storage.v1.StorageClass,
     "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
+    "apiextensions.k8s.io/v1/CustomResourceDefinition": k8s.apiextensions.v1.CustomResourceDefinition,
 };
+
+/** Custom resources OSK creates (no typed class): created as CustomResource with their apiVersion and kind. */
+const CUSTOM_KINDS = new Set(["snapshot.storage.k8s.io/v1/VolumeSnapshotClass"]);
 
 /** Resource name of a manifest inside a component: `<prefix>-<kind>-<name>`, in characters URNs keep readable. */
 export function manifestResourceName(prefix: string, m: Manifest): string {
@@ -36,8 +40,10 @@ export function manifestResourceName(prefix: string, m: Manifest): string {
 
 /** One typed resource for the manifest; unknown kinds are a programming error, reported with the kind. */
 export function applyManifest(prefix: string, m: Manifest, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-    const ctor = KINDS[`${m.apiVersion}/${m.kind}`];
-    if (!ctor) throw new Error(`no typed resource for ${m.apiVersion} ${m.kind}; allowed: ${Object.keys(KINDS).join(", ")}`);
+    const key = `${m.apiVersion}/${m.kind}`;
+    if (CUSTOM_KINDS.has(key)) return new k8s.apiextensions.CustomResource(manifestResourceName(prefix, m), m as k8s.apiextensions.CustomResourceArgs, opts);
+    const ctor = KINDS[key];
+    if (!ctor) throw new Error(`no typed resource for ${m.apiVersion} ${m.kind}; allowed: ${[...Object.keys(KINDS), ...CUSTOM_KINDS].join(", ")}`);
     // The typed classes set apiVersion and kind themselves.
     const args: Record<string, unknown> = { ...m };
     delete args.apiVersion;

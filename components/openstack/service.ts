@@ -38,7 +38,7 @@ export class OpenStackService extends pulumi.ComponentResource {
         const scaled = autoscalers(SERVICE_CHARTS[args.service].workloads, args.site, serviceReplicas(args.site));
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
-            releaseArgs(args.charts, { chart: args.service, namespace: OPENSTACK_NAMESPACE, values }),
+            releaseArgs(args.charts, { chart: args.service, namespace: OPENSTACK_NAMESPACE, values, unsetReplicas: scaled.length > 0 }),
             { parent: this, provider: args.provider, dependsOn: args.dependsOn },
         );
         this.autoscalers = scaled.map(

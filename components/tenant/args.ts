@@ -30,6 +30,19 @@ export const cinderStorageClassSchema = z.strictObject({
     default: z.boolean().default(false),
 });
 
+/** A VolumeSnapshotClass of the Cinder CSI driver (the snapshot API is installed when there is at least one). */
+export const snapshotClassSchema = z.strictObject({
+    name: dnsLabel,
+    /** What deleting a VolumeSnapshot does to the Cinder snapshot: Delete it, or Retain it in the project.
+     * @default "Delete" */
+    deletionPolicy: z.enum(["Delete", "Retain"]).default("Delete"),
+    /** The class a VolumeSnapshot without one gets. @default false */
+    default: z.boolean().default(false),
+    /** Snapshot volumes while they are attached (Cinder's force-create): what a snapshot before an upgrade needs,
+     * since the volume is in use. @default true */
+    forceCreate: z.boolean().default(true),
+});
+
 export const tenantClusterSchema = z.strictObject({
     /** Cluster name; names every OpenStack object of the tenant cluster. */
     name: dnsLabel,
@@ -117,6 +130,9 @@ export const tenantClusterSchema = z.strictObject({
     storage: z
         .strictObject({
             cinderClasses: z.array(cinderStorageClassSchema).default([]),
+            /** VolumeSnapshotClasses for Cinder volumes; with any, the cluster gets the snapshot CRDs and the
+             * snapshot controller (external-snapshotter). @default [] */
+            snapshotClasses: z.array(snapshotClassSchema).default([]),
             manila: z
                 .strictObject({
                     enabled: z.boolean(),
@@ -129,7 +145,7 @@ export const tenantClusterSchema = z.strictObject({
                 })
                 .optional(),
         })
-        .default({ cinderClasses: [] }),
+        .default({ cinderClasses: [], snapshotClasses: [] }),
     keystoneAuth: z
         .strictObject({
             /** Keystone project + role -> Kubernetes permissions. */

@@ -10,6 +10,7 @@ import { ClusterDrain } from "../k8s/drain";
 import { ServingCertificate } from "../secrets/certificate";
 import { tenantAddressPlan } from "./addresses";
 import { TenantAddons } from "./addons";
+import type { CrdManifest } from "./addons/snapshots";
 import { KEYSTONE_AUTH, keystoneAuthSans, keystoneAuthUrl } from "./addons/manifests";
 import { TenantIdentity, type KeystoneConnection } from "./identity";
 import { TenantInfrastructure } from "./infrastructure";
@@ -40,6 +41,9 @@ export interface TenantClusterArgs {
      * the add-ons pull with a pull secret made from it (unless the tenant names its own add-on registry). Required
      * when the mirror has a user and the tenant infrastructure is on. @default none (anonymous pulls) */
     registryPassword?: pulumi.Input<string>;
+    /** The external-snapshotter's CRDs (`loadSnapshotCrds` of its module's `config/crd`), for the snapshot API.
+     * Required when `tenant.storage.snapshotClasses` has any. @default none */
+    snapshotCrds?: CrdManifest[];
 }
 
 /** The add-ons' pull secret content: only when they pull from the site's mirror and it needs a login. */
@@ -68,6 +72,8 @@ export class TenantCluster extends pulumi.ComponentResource {
     /** The API load balancer's VIP; empty when OSK does not build the cluster. */
     public readonly apiVip: pulumi.Output<string>;
     public readonly storageClasses: pulumi.Output<string[]>;
+    /** VolumeSnapshotClasses created, default first. */
+    public readonly snapshotClasses: pulumi.Output<string[]>;
     public readonly webhookUrl: pulumi.Output<string>;
 
     constructor(name: string, args: TenantClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -87,7 +93,7 @@ export class TenantCluster extends pulumi.ComponentResource {
         const webhookUrl = keystoneAuthUrl({ clusterIP });
         const certificate = new ServingCertificate(`${name}-webhook-tls`, { commonName: KEYSTONE_AUTH.name, ...keystoneAuthSans({ clusterIP }) }, child);
         const pullSecret = tenantAddonPullSecret(parsed.addons.registry, args.registry, args.registryPassword);
-        const addonArgs = { tenant: t, ...cloud, webhookCertificate: certificate, webhookClusterIP: clusterIP, ha: args.profile === "prod", pullSecret };
+        const addonArgs = { tenant: t, ...cloud, webhookCertificate: certificate, webhookClusterIP: clusterIP, ha: args.profile === "prod", pullSecret, snapshotCrds: args.snapshotCrds };
 
         let addons: TenantAddons;
         if (t.infrastructure) {
@@ -138,6 +144,7 @@ export class TenantCluster extends pulumi.ComponentResource {
         this.projectId = identity.projectId;
         this.applicationCredentialId = identity.applicationCredentialId;
         this.storageClasses = addons.storageClasses;
+        this.snapshotClasses = addons.snapshotClasses;
         this.webhookUrl = addons.webhookUrl;
         this.registerOutputs({
             projectId: this.projectId,
@@ -146,6 +153,7 @@ export class TenantCluster extends pulumi.ComponentResource {
             apiEndpoint: this.apiEndpoint,
             apiVip: this.apiVip,
             storageClasses: this.storageClasses,
+            snapshotClasses: this.snapshotClasses,
             webhookUrl: this.webhookUrl,
         });
     }

@@ -294,6 +294,14 @@ function tenantRules(s: ParsedSections, out: Problem[]): void {
     if (classes.filter((c) => c.default).length > 1) {
         out.push({ path: `${P}.storage.cinderClasses`, message: "more than one StorageClass is marked default; allowed: at most one" });
     }
+    const snapshots = t.storage.snapshotClasses;
+    duplicates(snapshots.map((c) => c.name)).forEach((n) => out.push({ path: `${P}.storage.snapshotClasses`, message: `VolumeSnapshotClass "${n}" is defined twice` }));
+    if (snapshots.filter((c) => c.default).length > 1) {
+        out.push({ path: `${P}.storage.snapshotClasses`, message: "more than one VolumeSnapshotClass is marked default; allowed: at most one" });
+    }
+    if (!t.addons.cinderCsi && snapshots.length > 0) {
+        out.push({ path: `${P}.storage.snapshotClasses`, message: "Cinder snapshots need the Cinder CSI driver (its snapshotter cuts them); allowed: tenant.addons.cinderCsi: true, or no snapshotClasses" });
+    }
     if (!t.keystoneAuth.sync.namespaceFormat.includes("%i")) {
         out.push({ path: `${P}.keystoneAuth.sync.namespaceFormat`, message: `"${t.keystoneAuth.sync.namespaceFormat}" lacks %i (the project ID), so two projects could map to one namespace` });
     }

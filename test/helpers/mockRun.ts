@@ -1,5 +1,6 @@
 // Runs the real program under Pulumi mocks for a stack and returns what it registered. Mocks are installed and
 // config is set before the program is loaded, as the engine would do.
+import "./path"; // autoscaled releases check that their post-renderer is on PATH
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "fs";
 import { dirname, join } from "path";

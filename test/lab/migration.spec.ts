@@ -72,6 +72,8 @@ describe("moving a lab stack from the dynamic providers onto the osk provider pl
         doc.deleteIn(["config", "osk:site", "registry"]);
         // Nor the workload sizing section (osk:workloads): its defaults apply to the upgraded run.
         doc.deleteIn(["config", "osk:workloads"]);
+        // Nor snapshot classes (osk:tenant.storage.snapshotClasses), which came later still.
+        doc.deleteIn(["config", "osk:tenant", "storage", "snapshotClasses"]);
         writeFileSync(stackFile, doc.toString());
         relink(ws, old);
         const out = await converge(ws);

@@ -8,6 +8,8 @@ import { tmpdir } from "os";
 import { join } from "path";
 
 process.env.OSK_LAB_DIR = mkdtempSync(join(tmpdir(), "osk-lab-bench-"));
+// A quarter of the real charts' pace unless asked otherwise: slow enough for the plan to matter, a bench of minutes.
+process.env.OSK_LAB_TIME_SCALE ??= "0.25";
 process.env.OSK_LAB_OPENSTACK_DIR = mkdtempSync(join(tmpdir(), "osk-lab-openstack-bench-"));
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -16,6 +18,12 @@ const lab = require("../lab/lab") as typeof import("../lab/lab");
 const engine = require("../engine/workspace") as typeof import("../engine/workspace");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const openstack = require("./openstack") as typeof import("./openstack");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pace = require("./pace") as typeof import("./pace");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { sitePlan } = require("../../stacks/charts") as typeof import("../../stacks/charts");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { model } = require("../../test/helpers/models") as typeof import("../../test/helpers/models");
 
 async function main(): Promise<void> {
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -49,6 +57,13 @@ async function main(): Promise<void> {
         console.log(`  destroy:                                                           ${s(destroyed)}`);
         console.log(`  converge, upstream one-at-a-time order:                            ${s(serial)}`);
         console.log(`  parallelism gain (one-at-a-time / parallel):                       ${(serial / parallel).toFixed(2)}x`);
+        const scale = lab.labTimeScale();
+        const predicted = pace.predictConverge(sitePlan(model("lab")), scale);
+        const predictedSerial = pace.predictConverge(sitePlan(model("lab", (v) => (v.platform.serialReleases = true))), scale);
+        console.log(`  pods and Jobs at ${scale}x the real charts' pace (OSK_LAB_TIME_SCALE; tools/lab/stages.ts)`);
+        console.log(`  the plan predicts, parallel: critical path ${s(predicted.seconds * 1000)} (${predicted.chain.join(" -> ")})`);
+        console.log(`  the plan predicts, one-at-a-time: ${s(predictedSerial.seconds * 1000)}; predicted gain ${(predictedSerial.seconds / predicted.seconds).toFixed(2)}x`);
+        console.log(`  measured beyond the prediction (the engine's own time): parallel ${s(parallel - predicted.seconds * 1000)}, one-at-a-time ${s(serial - predictedSerial.seconds * 1000)}`);
     } finally {
         await lab.down();
     }

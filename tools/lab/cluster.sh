@@ -204,6 +204,11 @@ componentsPatches:
   - key: manage-nodes-with-annotation-selector
     value: kwok.x-k8s.io/node=fake
 EOF
+  # Stages with delays (tools/lab/stages.ts writes them): given any, kwokctl uses them instead of its defaults.
+  if [ -n "${OSK_LAB_STAGES:-}" ]; then
+    [ -r "$OSK_LAB_STAGES" ] || die "OSK_LAB_STAGES=$OSK_LAB_STAGES: cannot read it"
+    cat "$OSK_LAB_STAGES" >>"$state/kwokctl.yaml"
+  fi
 }
 
 write_admin_kubeconfig() { # inline certs: the kubeconfig is stored as a secret elsewhere, files would not follow

@@ -11,6 +11,7 @@ import { join } from "path";
 import { parse } from "yaml";
 import { createWorkspace, policyArgs, pulumiRun, pulumiSync, ROOT, type Workspace } from "../engine/workspace";
 import { step, stepAsync } from "../lib/progress";
+import { delayedStages, kwokModuleDir, timeScale } from "./stages";
 
 export const LAB = process.env.OSK_LAB_DIR ?? join(homedir(), ".osk", "lab");
 export const CHART_PORT = 18080;
@@ -21,6 +22,7 @@ const paths = {
     charts: join(LAB, "charts"),
     chartPid: join(LAB, "chart-server.pid"),
     nodes: join(LAB, "nodes.txt"),
+    stages: join(LAB, "kwok-stages.yaml"),
     engine: join(LAB, "engine"),
     log: join(LAB, "lab.log"),
 };
@@ -91,6 +93,21 @@ export function labWorkspace(): Workspace {
     return createWorkspace("lab", secrets, ROOT, paths.engine);
 }
 
+/** How fast the lab's pods and Jobs are against the real charts' (tools/lab/stages.ts): OSK_LAB_TIME_SCALE, else
+ * a tenth, which keeps a converge's shape (migrations long, registrations short) at a pace a test run can afford. */
+export const DEFAULT_TIME_SCALE = 0.1;
+export function labTimeScale(): number {
+    return timeScale(process.env.OSK_LAB_TIME_SCALE, DEFAULT_TIME_SCALE);
+}
+
+/** The kwok version tools/k8s-tools.sh builds (its KWOK_VERSION, or the default it names). */
+export function kwokVersion(): string {
+    if (process.env.KWOK_VERSION) return process.env.KWOK_VERSION;
+    const m = /^KWOK_VERSION=\$\{KWOK_VERSION:-([0-9][0-9.]*)\}$/m.exec(readFileSync(join(ROOT, "tools", "k8s-tools.sh"), "utf8"));
+    if (!m) throw new Error("tools/k8s-tools.sh names no default KWOK_VERSION");
+    return m[1];
+}
+
 /** Starts the lab's services (idempotent). */
 export function startServices(): void {
     mkdirSync(LAB, { recursive: true, mode: 0o700 });
@@ -99,7 +116,10 @@ export function startServices(): void {
     timed("Keystone package", () => run("bash", ["tools/lab/keystone/keystone.sh", "install"]));
     timed("Keystone", () => run("bash", ["tools/lab/keystone/keystone.sh", "start", paths.keystone], { ...process.env, KEYSTONE_PORT: String(KEYSTONE_PORT) }));
     writeFileSync(paths.nodes, labNodes().join("\n") + "\n");
-    timed("Kubernetes API and kwok nodes", () => run("bash", ["tools/lab/cluster.sh", "up", paths.cluster, paths.nodes]));
+    const scale = labTimeScale();
+    const stages = scale > 0 ? { OSK_LAB_STAGES: paths.stages } : {};
+    if (scale > 0) writeFileSync(paths.stages, delayedStages(kwokModuleDir(kwokVersion()), scale));
+    timed(`Kubernetes API and kwok nodes (pods at ${scale}x the real charts' pace)`, () => run("bash", ["tools/lab/cluster.sh", "up", paths.cluster, paths.nodes], { ...process.env, ...stages }));
     timed("lab charts", () => run("bash", ["test/lab/charts/package.sh", paths.charts]));
     timed("chart repository", startChartServer);
 }

@@ -1,7 +1,7 @@
 // The images the tenant add-ons run, read from the same manifests the component applies: each image's upstream
 // reference beside the one the tenant cluster pulls (the tenant's override, the site's mirror, or upstream).
 import type { TenantClusterConfig } from "../args";
-import { cinderCsiManifests, cloudControllerManifests, cloudProviderVersion, keystoneAuthManifests, manilaCsiManifests, UPSTREAM_ADDON_REGISTRY, type AddonContext } from "./manifests";
+import { cinderCsiManifests, cloudControllerManifests, cloudProviderVersion, keystoneAuthManifests, manilaCsiManifests, snapshotControllerManifests, UPSTREAM_ADDON_REGISTRY, type AddonContext } from "./manifests";
 import { manilaStorageClass } from "./render";
 
 /** One add-on image: the upstream reference and the one the tenant cluster pulls. */
@@ -34,6 +34,7 @@ export function addonImages(t: TenantClusterConfig, registry: string | undefined
             t.addons.cloudController ? cloudControllerManifests(ctx) : [],
             t.addons.cinderCsi ? cinderCsiManifests(ctx) : [],
             manilaStorageClass(t) ? manilaCsiManifests(ctx) : [],
+            t.storage.snapshotClasses.length > 0 ? snapshotControllerManifests(ctx) : [],
             keystoneAuthManifests(ctx, { keystoneUrl: "", sync: false }),
         ]);
     };

@@ -13,12 +13,15 @@ import {
     keystoneAuthUrl,
     manilaCsiManifests,
     NAMESPACE,
+    snapshotControllerManifests,
+    volumeSnapshotClassManifest,
     storageClassManifest,
     type AddonContext,
     UPSTREAM_ADDON_REGISTRY,
     withPullSecret,
 } from "./manifests";
 import { PULL_SECRET_NAME } from "../../core/registry";
+import { EXTERNAL_SNAPSHOTTER, snapshotClasses, SNAPSHOT_CRDS, type CrdManifest } from "./snapshots";
 import { cinderStorageClasses, keystoneAuthPolicy, keystoneAuthSync, MANILA_SECRET, manilaStorageClass, renderCloudConf } from "./render";
 
 export interface TenantAddonsArgs {
@@ -45,22 +48,30 @@ export interface TenantAddonsArgs {
     /** The `.dockerconfigjson` for the registry the add-ons pull from, when it needs a login (kept secret): it goes
      * into a pull secret that every add-on pod names. @default none (anonymous pulls) */
     pullSecret?: pulumi.Input<string>;
+    /** The external-snapshotter's CRDs (`loadSnapshotCrds`), required when the tenant has snapshot classes.
+     * @default none (no snapshot API) */
+    snapshotCrds?: CrdManifest[];
 }
 
 /**
  * The tenant cluster's cloud integrations: the `cloud-config` Secret from the application credential,
  * openstack-cloud-controller-manager, the Cinder CSI driver and its StorageClasses, the Manila CSI driver with the
- * NFS node plugin and its StorageClass, and k8s-keystone-auth with its certificate, policy and sync configuration.
+ * NFS node plugin and its StorageClass, the snapshot API (CRDs, controller, VolumeSnapshotClasses) when the tenant
+ * has snapshot classes, and k8s-keystone-auth with its certificate, policy and sync configuration.
  */
 export class TenantAddons extends pulumi.ComponentResource {
     /** Names of the StorageClasses created, default first. */
     public readonly storageClasses: pulumi.Output<string[]>;
     /** Where the apiservers reach the Keystone webhook. */
     public readonly webhookUrl: pulumi.Output<string>;
+    /** Names of the VolumeSnapshotClasses created, default first. */
+    public readonly snapshotClasses: pulumi.Output<string[]>;
 
     constructor(name: string, args: TenantAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("osk:tenant:Addons", name, {}, opts);
         const t = args.tenant;
+        const snapshots = snapshotClasses(t);
+        if (snapshots.length > 0) checkSnapshotArgs(t, args.snapshotCrds);
         const child = { parent: this, provider: args.provider };
         const ctx: AddonContext = { cluster: t.name, registry: t.addons.registry ?? UPSTREAM_ADDON_REGISTRY, version: cloudProviderVersion(t.kubernetesVersion), ha: args.ha ?? false };
         const pull = args.pullSecret
@@ -122,6 +133,13 @@ export class TenantAddons extends pulumi.ComponentResource {
         // A Retain class is where data outlives its claims: in prod it cannot be deleted by accident either.
         for (const sc of classes) applyManifest(`${name}-storage`, storageClassManifest(sc), { ...child, protect: args.ha === true && sc.reclaimPolicy === "Retain" });
 
+        if (snapshots.length > 0) {
+            // The CRDs first: the controller watches them and the API refuses a class before they exist.
+            const crds = args.snapshotCrds!.map((crd) => applyManifest(`${name}-snapshot-crd`, crd as unknown as Manifest, child));
+            apply("snapshot-controller", snapshotControllerManifests(ctx), crds);
+            for (const c of snapshots) applyManifest(`${name}-snapshot-class`, volumeSnapshotClassManifest(c), { ...child, dependsOn: crds });
+        }
+
         const tls = new k8s.core.v1.Secret(
             `${name}-keystone-auth-tls`,
             {
@@ -145,6 +163,17 @@ export class TenantAddons extends pulumi.ComponentResource {
 
         this.storageClasses = pulumi.output(classes.map((c) => c.name));
         this.webhookUrl = pulumi.output(keystoneAuthUrl({ clusterIP: args.webhookClusterIP }));
-        this.registerOutputs({ storageClasses: this.storageClasses, webhookUrl: this.webhookUrl });
+        this.snapshotClasses = pulumi.output(snapshots.map((c) => c.name));
+        this.registerOutputs({ storageClasses: this.storageClasses, webhookUrl: this.webhookUrl, snapshotClasses: this.snapshotClasses });
+    }
+}
+
+/** Snapshot classes need the Cinder CSI driver (its snapshotter sidecar cuts them) and the snapshot CRDs. */
+function checkSnapshotArgs(t: TenantClusterConfig, crds: CrdManifest[] | undefined): void {
+    if (!t.addons.cinderCsi) throw new Error("tenant.storage.snapshotClasses: Cinder snapshots need the Cinder CSI driver; allowed: tenant.addons.cinderCsi: true, or no snapshotClasses");
+    const want = Object.values(SNAPSHOT_CRDS).sort();
+    const got = (crds ?? []).map((c) => c.metadata.name).sort();
+    if (want.join() !== got.join()) {
+        throw new Error(`tenant.storage.snapshotClasses: the snapshot API needs the external-snapshotter CRDs ${want.join(", ")} (from ${EXTERNAL_SNAPSHOTTER.module}@${EXTERNAL_SNAPSHOTTER.version}, loadSnapshotCrds); got ${got.length > 0 ? got.join(", ") : "none"}`);
     }
 }

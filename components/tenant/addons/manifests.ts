@@ -3,7 +3,7 @@
 // names and versions and return plain objects; secrets never pass through here (the component creates the Secrets
 // these objects mount, from Outputs). Written for OSK from the drivers' documented flags and sockets.
 import type { Input } from "@pulumi/pulumi";
-import type { StorageClassSpec } from "./render";
+import { CINDER_PROVISIONER, type StorageClassSpec } from "./render";
 
 export interface K8sObject {
     apiVersion: string;
@@ -32,6 +32,9 @@ export const SIDECARS = {
     registrar: "sig-storage/csi-node-driver-registrar:v2.13.0",
     nfsPlugin: "sig-storage/nfsplugin:v4.11.0",
 } as const;
+
+/** The snapshot controller of the same external-snapshotter release as the sidecar and the CRDs (./snapshots.ts). */
+export const SNAPSHOT_CONTROLLER_IMAGE = "sig-storage/snapshot-controller:v8.2.1";
 
 export interface AddonContext {
     /** Tenant cluster name (the cloud controller and Cinder tag what they create with it). */
@@ -231,7 +234,7 @@ function csiController(ctx: AddonContext, driver: string, app: string, container
 /** The Cinder CSI driver: controller (with its sidecars) and a node plugin on every node. */
 export function cinderCsiManifests(ctx: AddonContext): K8sObject[] {
     const app = "cinder-csi";
-    const driver = "cinder.csi.openstack.org";
+    const driver = CINDER_PROVISIONER;
     const plugin = (role: Role) =>
         providerPlugin(ctx, "cinder-csi-plugin", role, [
             "--endpoint=unix://csi/csi.sock",
@@ -421,5 +424,74 @@ export function storageClassManifest(sc: StorageClassSpec): K8sObject {
         allowVolumeExpansion: true,
         volumeBindingMode: sc.provisioner === "cinder.csi.openstack.org" ? "WaitForFirstConsumer" : "Immediate",
         parameters: sc.parameters,
+    };
+}
+
+/**
+ * The cluster-wide snapshot controller (external-snapshotter): it binds VolumeSnapshots to VolumeSnapshotContents,
+ * which the CSI driver's snapshotter sidecar then cuts. Two replicas with leader election in prod, like the CSI
+ * controllers. Its rights are what it reads and writes: claims and volumes (read, and claims' finalizers), the
+ * snapshot objects and their status, events, and its election lease.
+ */
+export function snapshotControllerManifests(ctx: AddonContext): K8sObject[] {
+    const app = "snapshot-controller";
+    const rules = [
+        rule([""], ["persistentvolumes"], RO),
+        rule([""], ["persistentvolumeclaims"], ["get", "list", "watch", "update"]),
+        rule([""], ["events"], ["list", "watch", "create", "update", "patch"]),
+        rule(["snapshot.storage.k8s.io"], ["volumesnapshotclasses"], RO),
+        rule(["snapshot.storage.k8s.io"], ["volumesnapshotcontents"], ["create", "get", "list", "watch", "update", "delete", "patch"]),
+        rule(["snapshot.storage.k8s.io"], ["volumesnapshotcontents/status"], ["patch"]),
+        rule(["snapshot.storage.k8s.io"], ["volumesnapshots"], ["get", "list", "watch", "update", "patch"]),
+        rule(["snapshot.storage.k8s.io"], ["volumesnapshots/status"], ["update", "patch"]),
+    ];
+    return [
+        ...identity(app, app, rules),
+        { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: meta(`osk:${app}-leader-election`, app), rules: [rule(["coordination.k8s.io"], ["leases"], RW)] },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: meta(`osk:${app}-leader-election`, app),
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: `osk:${app}-leader-election` },
+            subjects: [{ kind: "ServiceAccount", name: app, namespace: NAMESPACE }],
+        },
+        workload(
+            "Deployment",
+            app,
+            app,
+            {
+                serviceAccountName: app,
+                priorityClassName: "system-cluster-critical",
+                containers: [
+                    {
+                        name: app,
+                        image: image(ctx, SNAPSHOT_CONTROLLER_IMAGE),
+                        args: ["--v=2", ...(ctx.ha ? ["--leader-election=true", `--leader-election-namespace=${NAMESPACE}`] : [])],
+                        resources: { requests: { cpu: "10m", memory: "32Mi" } },
+                    },
+                ],
+            },
+            ctx.ha ? 2 : 1,
+        ),
+    ];
+}
+
+/** A VolumeSnapshotClass of the Cinder CSI driver. */
+export interface SnapshotClassSpec {
+    name: string;
+    deletionPolicy: "Delete" | "Retain";
+    isDefault: boolean;
+    /** Snapshot a volume that is attached (Cinder's force-create). */
+    forceCreate: boolean;
+}
+
+export function volumeSnapshotClassManifest(c: SnapshotClassSpec): K8sObject {
+    return {
+        apiVersion: "snapshot.storage.k8s.io/v1",
+        kind: "VolumeSnapshotClass",
+        metadata: { name: c.name, labels: labels("storage"), ...(c.isDefault ? { annotations: { "snapshot.storage.kubernetes.io/is-default-class": "true" } } : {}) },
+        driver: CINDER_PROVISIONER,
+        deletionPolicy: c.deletionPolicy,
+        parameters: { "force-create": String(c.forceCreate) },
     };
 }

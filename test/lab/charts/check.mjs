@@ -171,8 +171,12 @@ function checkChart(chart, where, values, objs) {
         for (const c of o.spec?.template?.spec?.containers ?? []) check(imageOk(c.image), where, `${id} image ${c.image}`);
     }
 
-    // An unset (null) replicas key renders no count, as the real charts do; a missing one keeps the lab default 1.
-    const replicasOf = (key) => (values.pod?.replicas?.[key] === null ? undefined : (values.pod?.replicas?.[key] ?? 1));
+    // A key OSK leaves to an HPA (empty) renders `replicas: null`, as the real charts do (the release's post-renderer
+    // removes it); a missing one keeps the lab default 1.
+    const replicasOf = (key) => {
+        const v = values.pod?.replicas?.[key];
+        return v === null || v === "" ? null : (v ?? 1);
+    };
 
     // resources and priority: every container of every pod has requests and limits when the values enable them
     // (the init container excepted: it has none, as helm-toolkit's has none; Jobs where the values size them); a pod's class is one the values give,

@@ -1,7 +1,7 @@
 // Requests, limits, priority classes and autoscaling: what the charts get per profile, what the stack
 // configuration refuses, and what the program creates for them (under mocks).
 import { strict as assert } from "assert";
-import { bytes, chartResources, millicores, nullPaths, nullValuesFile, PRIORITY_CLASSES, PRIORITY_FLOOR, priorityPatches, TIER_SIZES, type ChartWorkloads } from "../../../components/charts";
+import { bytes, chartResources, millicores, PRIORITY_CLASSES, PRIORITY_FLOOR, priorityPatches, TIER_SIZES, UNSET_REPLICAS, UNSET_REPLICAS_POSTRENDERER, type ChartWorkloads } from "../../../components/charts";
 import { SERVICE_CHARTS } from "../../../components/openstack/catalog";
 import { PLATFORM_WORKLOADS } from "../../../components/platform/values";
 import { siteChartValues } from "../../../stacks/charts";
@@ -155,16 +155,14 @@ describe("autoscaling the OpenStack APIs (prod stack under mocks)", () => {
         }
     });
 
-    it("leaves the replica count of every HPA-managed API out of its release, the null in a values file Helm gets", () => {
-        const keystone = run.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "openstack-keystone-release")!;
-        assert.equal(keystone.inputs.values.pod.replicas.api, null);
-        // The provider drops nulls from inline values; from values files it passes them with allowNullValues.
-        assert.equal(keystone.inputs.allowNullValues, true);
-        assert.deepEqual(nullPaths(keystone.inputs.values), ["pod.replicas.api"]);
-        assert.equal(nullValuesFile(["pod.replicas.api", "pod.replicas.x"]), "pod:\n  replicas:\n    api: null\n    x: null\n");
-        assert.equal(keystone.inputs.valueYamlFiles.length, 1);
-        // Releases without nulls keep the provider's default.
-        assert.equal(run.byName("platform-mariadb").inputs.allowNullValues, undefined);
+    it("leaves the replica count of every HPA-managed API to its HPA: an empty count, and the release's post-renderer", () => {
+        const releases = run.ofType("kubernetes:helm.sh/v3:Release");
+        const keystone = releases.find((r) => r.name === "openstack-keystone-release")!;
+        assert.equal(keystone.inputs.values.pod.replicas.api, UNSET_REPLICAS);
+        assert.equal(keystone.inputs.postrender, UNSET_REPLICAS_POSTRENDERER);
+        // Releases without an autoscaled Deployment render their counts and run no post-renderer.
+        assert.equal(run.byName("platform-mariadb").inputs.postrender, undefined);
+        assert.notEqual(releases.find((r) => r.name === "openstack-nova-release")!.inputs.values.pod.replicas.conductor, UNSET_REPLICAS, "nova-conductor keeps its count");
     });
 
     it("creates OSK's PriorityClasses (never the global default) and the patches for charts without the key", () => {

@@ -93,14 +93,15 @@ dict: ctx, path, [defaultKey] (default openstack-control-plane). The value defau
 {{ $node.node_selector_key | default .defaultKey | default "openstack-control-plane" }}: {{ $node.node_selector_value | default "enabled" | toString | quote }}
 {{- end }}
 
-{{/* `pod.replicas.<key>` as an integer; empty when the values leave the key unset (or null). A workload with
-no replicas key gets 1. dict: ctx, key */}}
+{{/* `pod.replicas.<key>` printed as the real charts print `{{ .Values.pod.replicas.<key> }}`: the value as it is,
+nothing for an unset, null or empty key (so the manifest says `replicas: null`, as theirs does). A workload with no
+replicas key gets 1. dict: ctx, key */}}
 {{- define "osk-lab.replicas" -}}
 {{- $pod := .ctx.Values.pod | default dict -}}
 {{- if not .key -}}1
 {{- else -}}
 {{- $r := dig "replicas" .key nil $pod -}}
-{{- if not (kindIs "invalid" $r) }}{{ $r | int }}{{ end -}}
+{{- if not (kindIs "invalid" $r) }}{{ $r }}{{ end -}}
 {{- end -}}
 {{- end }}
 

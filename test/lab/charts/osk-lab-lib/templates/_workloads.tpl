@@ -76,9 +76,9 @@ apiVersion: apps/v1
 kind: {{ $kind }}
 {{ include "osk-lab.metadata" (dict "ctx" .ctx "name" $w.name "component" $sel.component) }}
 spec:
-  {{- /* As the real charts render `replicas: {{ .Values.pod.replicas.<key> }}`: an unset key (OSK passes null
-  when an HPA owns the Deployment) renders no count. */}}
-  {{- if and (ne $kind "DaemonSet") (include "osk-lab.replicas" (dict "ctx" .ctx "key" $w.replicas)) }}
+  {{- /* As the real charts render `replicas: {{ .Values.pod.replicas.<key> }}`: always, empty when OSK leaves the
+  count to an HPA (the release's post-renderer then removes the null). */}}
+  {{- if ne $kind "DaemonSet" }}
   replicas: {{ include "osk-lab.replicas" (dict "ctx" .ctx "key" $w.replicas) }}
   {{- end }}
   {{- if eq $kind "StatefulSet" }}
