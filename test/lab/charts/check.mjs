@@ -16,6 +16,7 @@ import { parse, parseAllDocuments } from "yaml";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const VERSION = "2026.1.0-lab.1";
+const NEXT_VERSION = "2026.1.0-lab.2";
 const NS = "openstack";
 const CP = "openstack-control-plane";
 const CN = "openstack-compute-node";
@@ -119,7 +120,9 @@ function check(ok, where, msg) {
 const index = parse(readFileSync(join(repo, "index.yaml"), "utf8"));
 for (const c of CHARTS) {
     const e = index.entries?.[c];
-    check(e?.length === 1 && e[0].version === VERSION && e[0].apiVersion === "v2", "index.yaml", `${c} ${VERSION} listed once`);
+    // glance is also published at the next version, for the upgrade and rollback proof (package.sh).
+    const versions = (e ?? []).map((x) => x.version).sort();
+    check(versions.join() === (c === "glance" ? [VERSION, NEXT_VERSION] : [VERSION]).join() && e.every((x) => x.apiVersion === "v2"), "index.yaml", `${c}: ${versions.join(", ")} listed`);
     check(e?.[0]?.dependencies?.some((d) => d.name === "osk-lab-lib"), "index.yaml", `${c} depends on osk-lab-lib`);
 }
 console.log(`index.yaml: ${Object.keys(index.entries ?? {}).length} charts (${Object.keys(index.entries ?? {}).sort().join(", ")})`);

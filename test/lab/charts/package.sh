@@ -41,10 +41,16 @@ for dir in "$here"/*/; do
 done
 [ "${#charts[@]}" -gt 0 ] || { echo "package.sh: no charts under $here" >&2; exit 1; }
 
+# The charts also published at a next version, the same templates under another number: what the lab's upgrade and
+# rollback proof pins a release to and back (test/lab/lab.spec.ts). Every object they render names its chart's
+# version (the helm.sh/chart label), so an upgrade shows on the objects as well as in Helm's history.
+NEXT_VERSION=2026.1.0-lab.2
+next=(glance)
 for name in "${charts[@]}"; do
   rm -f -- "$out/$name"-[0-9]*.tgz # earlier versions of this chart: the index lists exactly what is built now
   "$helm" dependency update --skip-refresh "$work/src/$name" >/dev/null
   "$helm" package "$work/src/$name" --destination "$out" >/dev/null
+  if [[ " ${next[*]} " == *" $name "* ]]; then "$helm" package "$work/src/$name" --version "$NEXT_VERSION" --destination "$out" >/dev/null; fi
   echo "packaged $name"
 done
 "$helm" repo index "$out" ${url:+--url "$url"}

@@ -7,6 +7,7 @@ osk-lab-lib: metadata helpers. Every helper takes the including chart's root con
 {{- define "osk-lab.labels" -}}
 app.kubernetes.io/managed-by: Helm
 app.kubernetes.io/instance: {{ .Release.Name | quote }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | quote }}
 osk.lab/chart: {{ .Chart.Name | quote }}
 {{- end }}
 
