@@ -6,7 +6,7 @@
 //   ./osk graph --docs      regenerate docs/prod-graph.dot and docs/prod-graph.svg (the README's picture)
 // Readability: providers and the stack itself are left out; inside one component, resources of the same type and
 // role (the first word after the component's name: `cluster-join-*`) are drawn as one node "N x Type"; a component
-// with more than 8 such groups of one type draws that type as one node.
+// with more than 12 such groups of one type draws that type as one node.
 import { spawnSync } from "child_process";
 import { writeFileSync } from "fs";
 import { join } from "path";
@@ -14,7 +14,7 @@ import { SECRET_SIG, runStack, type Registered, type RunResult } from "../test/h
 import { ROOT } from "../test/helpers/stacks";
 
 /** How many role groups of one type a component may show before that type becomes one node. */
-const MAX_GROUPS_PER_TYPE = 10;
+const MAX_GROUPS_PER_TYPE = 12;
 
 const key = (type: string, name: string) => `${type}::${name}`;
 /** `urn:pulumi:stack::project::parent$type::name` -> `type::name`. */

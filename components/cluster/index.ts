@@ -83,6 +83,29 @@ export class ControlPlane extends pulumi.ComponentResource {
                   )
                 : [];
 
+        // A version change upgrades the running cluster one node at a time before anything else re-runs: the first
+        // master applies it, the other masters follow, then each worker, drained from a master first and put back
+        // after. On a cluster that is not there yet, or already at the version, every one of these does nothing.
+        const upgrades: pulumi.Resource[] = [];
+        // Work on the cluster as a whole (drains, node and etcd member removal) runs on a master that is still there:
+        // the first other master of the inventory, or the next when that one cannot be reached or is not in the
+        // cluster. Kept up to date on every run, so a removal runs from the masters of the inventory it left.
+        const onMaster = (h: Host) => {
+            const [at, ...alternates] = cp.masters.filter((m) => m.name !== h.name);
+            return { connection: connection(at ?? first), alternateHosts: alternates.map((m) => m.address), privateKey };
+        };
+        for (const [i, h] of hosts.entries()) {
+            const role = i === 0 ? "first" : i < cp.masters.length ? "master" : "worker";
+            const after = [prepared.get(h.name)!, ...upgrades.slice(-1)];
+            if (role !== "worker") {
+                upgrades.push(step("upgrade", h, { create: scripts.upgradeScript(cp, h, role) }, after));
+                continue;
+            }
+            const drain = new RemoteCommand(`${name}-upgrade-drain-${h.name}`, { ...onMaster(h), create: scripts.workerUpgradeScript(cp, h, "drain") }, { parent: this, dependsOn: after });
+            const upgraded = step("upgrade", h, { create: scripts.upgradeScript(cp, h, role) }, [drain]);
+            upgrades.push(new RemoteCommand(`${name}-upgrade-uncordon-${h.name}`, { ...onMaster(h), create: scripts.workerUpgradeScript(cp, h, "uncordon") }, { parent: this, dependsOn: [upgraded] }));
+        }
+
         const init = step(
             "init",
             first,
@@ -93,20 +116,14 @@ export class ControlPlane extends pulumi.ComponentResource {
                 secretEnvironment: joinSecrets,
                 captureStdout: "plain",
             },
-            [prepared.get(first.name)!, ...lb],
+            [prepared.get(first.name)!, ...lb, ...upgrades.slice(-1)],
         );
         this.caCertHash = init.stdout.apply((s) => s.trim().split("\n").pop() ?? "");
         const secretsWithHash = { ...joinSecrets, OSK_CA_CERT_HASH: this.caCertHash };
 
-        // Work on the cluster as a whole (drain, node and etcd member removal) runs on a master that is still there:
-        // the first other master of the inventory, or the next when that one cannot be reached or is not in the
-        // cluster. Kept up to date on every run, so a removal runs from the masters of the inventory it left.
-        const onCluster = (h: Host) => {
-            const [at, ...alternates] = cp.masters.filter((m) => m.name !== h.name);
-            return { connection: connection(at ?? first), alternateHosts: alternates.map((m) => m.address), privateKey };
-        };
+        // A node leaving the inventory is drained and removed from a master (onMaster).
         const leave = (action: "drain" | "remove", h: Host, role: "master" | "worker", deps: pulumi.Resource[]) =>
-            new RemoteCommand(`${name}-${action}-${h.name}`, { ...onCluster(h), create: "true\n", delete: scripts.leaveScript(action, h, role) }, { parent: this, dependsOn: deps });
+            new RemoteCommand(`${name}-${action}-${h.name}`, { ...onMaster(h), create: "true\n", delete: scripts.leaveScript(action, h, role) }, { parent: this, dependsOn: deps });
 
         // Control-plane joins go one at a time: each adds an etcd member, and etcd wants one change at a time.
         const joins: pulumi.Resource[] = [];

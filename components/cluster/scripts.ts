@@ -122,7 +122,6 @@ sh ${POD_ROUTES.script}
  */
 export function prepareScript(cp: KubeadmConfig, host?: Host, registry?: Registry): string {
     const version = cp.kubernetesVersion.replace(/^v/, "");
-    const repo = kubernetesRepository(cp);
     const systemdCgroup = cp.kubelet.cgroupDriver === "systemd" ? "true" : "false";
     return `
 export DEBIAN_FRONTEND=noninteractive
@@ -144,17 +143,15 @@ grep -qx 'Client Version: v${version}' <<<"$kubectl_version" || preinstalled=
 command -v containerd >/dev/null || preinstalled=
 if [ -n "$preinstalled" ]; then
   echo "kubeadm, kubelet and kubectl v${version} and containerd are installed: nothing to install" >&2
+elif [ -f /etc/kubernetes/kubelet.conf ] && command -v containerd >/dev/null; then
+  # A member of the cluster at another version: its packages move in the upgrade step, one node at a time, never
+  # here (this step runs on every host at once, and a kubelet must never be newer than the apiservers).
+  echo "$(hostname) is in the cluster with $(kubelet --version 2>/dev/null): the upgrade step moves it to v${version}" >&2
 else
   command -v apt-get >/dev/null || { echo "kubeadm, kubelet and kubectl v${version} and containerd are not all installed, and only Debian/Ubuntu hosts can install them (apt-get not found)" >&2; exit 1; }
   apt-get update -q
   apt-get install -y -q apt-transport-https ca-certificates curl gpg containerd
-  install -d -m 0755 /etc/apt/keyrings
-  curl -fsSL ${repo}Release.key | gpg --dearmor --yes -o /etc/apt/keyrings/osk-kubernetes.gpg
-  echo "deb [signed-by=/etc/apt/keyrings/osk-kubernetes.gpg] ${repo} /" > /etc/apt/sources.list.d/osk-kubernetes.list
-  apt-get update -q
-  apt-mark unhold kubelet kubeadm kubectl >/dev/null 2>&1 || true
-  apt-get install -y -q --allow-downgrades kubelet=${version}-* kubeadm=${version}-* kubectl=${version}-*
-  apt-mark hold kubelet kubeadm kubectl >/dev/null
+${kubernetesPackagesScript(cp, ["kubelet", "kubeadm", "kubectl"])}
 fi
 # containerd's configuration is OSK's when absent or written by OSK; a machine image's own is kept, and must
 # agree with the kubelet's cgroup driver (${cp.kubelet.cgroupDriver}).
@@ -353,6 +350,101 @@ if command -v kubeadm >/dev/null && [ -f /etc/kubernetes/kubelet.conf ]; then
   # exiting can write after kubeadm reset emptied it, and the next join's preflight refuses a non-empty data dir.
   rm -rf /etc/cni/net.d/* /var/lib/etcd/* ${DIR}/kubeadm-*.yaml* ${JOIN_STARTED}
 fi
+`.trimStart();
+}
+
+/** Kubernetes' apt repository of the configured minor (or the site's mirror) and `packages` pinned to the version
+ * and held there, so no unattended upgrade moves them. */
+function kubernetesPackagesScript(cp: KubeadmConfig, packages: readonly string[]): string {
+    const version = cp.kubernetesVersion.replace(/^v/, "");
+    const repo = kubernetesRepository(cp);
+    return `  install -d -m 0755 /etc/apt/keyrings
+  curl -fsSL ${repo}Release.key | gpg --dearmor --yes -o /etc/apt/keyrings/osk-kubernetes.gpg
+  echo "deb [signed-by=/etc/apt/keyrings/osk-kubernetes.gpg] ${repo} /" > /etc/apt/sources.list.d/osk-kubernetes.list
+  apt-get update -q
+  apt-mark unhold ${packages.join(" ")} >/dev/null 2>&1 || true
+  apt-get install -y -q --allow-downgrades ${packages.map((p) => `${p}=${version}-*`).join(" ")}
+  apt-mark hold ${packages.join(" ")} >/dev/null`;
+}
+
+/** Which upgrade a node gets: the first master applies the new version to the cluster, the others follow it. */
+export type UpgradeRole = "first" | "master" | "worker";
+
+/**
+ * A node's part of a Kubernetes upgrade to the configured version, run on the node itself, one node at a time
+ * (the component chains them: the first master, the other masters in order, then the workers). Does nothing on a
+ * node that is not in a cluster yet or already runs the version. Otherwise: one minor at a time, never down; the
+ * new kubeadm; `kubeadm upgrade apply` (the first master: the control plane, etcd and the cluster's configuration)
+ * or `kubeadm upgrade node`; then, drained (a master drains itself; a worker is drained from a master before this
+ * runs), the new kubelet and kubectl, the kubelet restarted, the node back in service and Ready at the version.
+ */
+export function upgradeScript(cp: KubeadmConfig, host: Host, role: UpgradeRole): string {
+    const target = `v${cp.kubernetesVersion.replace(/^v/, "")}`;
+    const self = role === "worker" ? "" : `
+k() { kubectl ${ADMIN} "$@"; }
+retry() { local i; for i in 1 2 3 4 5 6; do "$@" && return 0; [ "$i" -lt 6 ] || return 1; sleep 5; done; }`;
+    return `
+target=${target}
+if [ ! -f /etc/kubernetes/kubelet.conf ]; then echo "${host.name} is not in a cluster yet: nothing to upgrade" >&2; exit 0; fi
+running=$(kubelet --version 2>/dev/null | awk '{print $2}')
+if [ "$running" = "$target" ] && [ "$(kubeadm version -o short 2>/dev/null)" = "$target" ]; then echo "${host.name} runs $target" >&2; exit 0; fi
+minor() { sed -E 's/^v?[0-9]+\\.([0-9]+)\\..*$/\\1/' <<<"$1"; }
+[ -n "$running" ] || { echo "${host.name}: no kubelet to upgrade" >&2; exit 1; }
+if [ "$(minor "$running")" -gt "$(minor "$target")" ]; then
+  echo "${host.name} runs $running: Kubernetes is not downgraded (to $target); allowed: a version of minor $(minor "$running") or the next" >&2; exit 1
+fi
+if [ $(( $(minor "$target") - $(minor "$running") )) -gt 1 ]; then
+  echo "${host.name} runs $running: kubeadm upgrades one minor at a time, not to $target; allowed: 1.$(( $(minor "$running") + 1 )).x first" >&2; exit 1
+fi${self}
+export DEBIAN_FRONTEND=noninteractive
+if [ "$(kubeadm version -o short 2>/dev/null)" != "$target" ]; then
+  command -v apt-get >/dev/null || { echo "${host.name}: kubeadm $target is not installed and only Debian/Ubuntu hosts can install it (apt-get not found)" >&2; exit 1; }
+${kubernetesPackagesScript(cp, ["kubeadm"])}
+fi
+${
+    role === "first"
+        ? `server=$(kubectl ${ADMIN} get --raw /version | sed -nE 's/.*"gitVersion": *"([^"]+)".*/\\1/p')
+if [ "$server" != "$target" ]; then
+  kubeadm upgrade plan "$target" >&2
+  kubeadm upgrade apply "$target" --yes >&2
+fi`
+        : `kubeadm upgrade node >&2`
+}${role === "worker" ? "" : `
+retry k drain ${host.name} --ignore-daemonsets --delete-emptydir-data --timeout=10m >&2`}
+if [ "$(kubelet --version 2>/dev/null | awk '{print $2}')" != "$target" ]; then
+  command -v apt-get >/dev/null || { echo "${host.name}: kubelet $target is not installed and only Debian/Ubuntu hosts can install it (apt-get not found)" >&2; exit 1; }
+${kubernetesPackagesScript(cp, ["kubelet", "kubectl"])}
+fi
+systemctl daemon-reload
+systemctl restart kubelet${role === "worker" ? "" : `
+retry k uncordon ${host.name} >&2
+retry k wait --for=condition=Ready node/${host.name} --timeout=5m >&2`}
+`.trimStart();
+}
+
+/**
+ * A worker's drain before its upgrade, and its return after, run on a master. Before: drains it when its kubelet
+ * is not at the version yet (nothing to do on a cluster not made yet). After: uncordons it and waits for it to be
+ * Ready at the version.
+ */
+export function workerUpgradeScript(cp: KubeadmConfig, host: Host, phase: "drain" | "uncordon"): string {
+    const target = `v${cp.kubernetesVersion.replace(/^v/, "")}`;
+    const at = `$(k get node ${host.name} -o jsonpath='{.status.nodeInfo.kubeletVersion}' 2>/dev/null || true)`;
+    return `
+[ -f /etc/kubernetes/admin.conf ] || { echo "no cluster on $(hostname) yet: nothing to ${phase}" >&2; exit 0; }
+k() { kubectl ${ADMIN} "$@"; }
+retry() { local i; for i in 1 2 3 4 5 6; do "$@" && return 0; [ "$i" -lt 6 ] || return 1; sleep 5; done; }
+k get node ${host.name} >/dev/null 2>&1 || { echo "${host.name} is not in the cluster yet: nothing to ${phase}" >&2; exit 0; }
+${
+    phase === "drain"
+        ? `if [ "${at}" != "${target}" ]; then retry k drain ${host.name} --ignore-daemonsets --delete-emptydir-data --timeout=10m >&2; fi`
+        : `retry k uncordon ${host.name} >&2
+for i in $(seq 60); do
+  [ "${at}" = "${target}" ] && k get node ${host.name} -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' | grep -qx True && exit 0
+  sleep 5
+done
+echo "${host.name} is not Ready at ${target} after 5 minutes" >&2; exit 1`
+}
 `.trimStart();
 }
 

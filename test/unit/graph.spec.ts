@@ -30,9 +30,11 @@ describe("the resource graph of a stack", function () {
     });
 
     it("draws the dependencies the engine is told, from what comes first to what waits", () => {
-        // The node labels wait for the whole control plane; the init of the first master waits for its preparation.
+        // The node labels wait for the whole control plane; the init of the first master waits for the nodes'
+        // upgrade steps, which wait for their preparation.
         assert.match(dot, /"g:osk:cluster:ControlPlane::cluster\|[^"]*" -> "g:osk:cluster:NodeRoles::roles\|kubernetes:core\/v1:NodePatch\|cmp"/);
-        assert.match(dot, /"g:osk:cluster:ControlPlane::cluster\|osk:remote:Command\|prepare" -> "r:osk:remote:Command::cluster-init-master-1"/);
+        assert.match(dot, /"g:osk:cluster:ControlPlane::cluster\|osk:remote:Command\|prepare" -> "g:osk:cluster:ControlPlane::cluster\|osk:remote:Command\|upgrade"/);
+        assert.match(dot, /"g:osk:cluster:ControlPlane::cluster\|osk:remote:Command\|upgrade" -> "r:osk:remote:Command::cluster-init-master-1"/);
     });
 
     it("marks resources holding a secret and protected resources", () => {

@@ -94,8 +94,9 @@ export function labWorkspace(): Workspace {
 }
 
 /** How fast the lab's pods and Jobs are against the real charts' (tools/lab/stages.ts): OSK_LAB_TIME_SCALE, else
- * a tenth, which keeps a converge's shape (migrations long, registrations short) at a pace a test run can afford. */
-export const DEFAULT_TIME_SCALE = 0.1;
+ * a twentieth, which keeps a converge's shape (migrations long, registrations short) at a pace a test run can afford
+ * (a converge's critical path is about 17 s at it, 340 s at the real pace). */
+export const DEFAULT_TIME_SCALE = 0.05;
 export function labTimeScale(): number {
     return timeScale(process.env.OSK_LAB_TIME_SCALE, DEFAULT_TIME_SCALE);
 }

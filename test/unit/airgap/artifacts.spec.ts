@@ -186,7 +186,8 @@ describe("a mirror that needs a login: the Rook charts' pull secret", () => {
 
     describe("prod under mocks", () => {
         let run: RunResult;
-        before(async () => {
+        before(async function () {
+            this.timeout(120_000); // the whole prod program under mocks, on a busy machine
             run = await runStack("prod", { edit: (v) => (v.site.registry = LOGIN), secrets: { registryPassword: "pull-secret-password" } });
         });
 

@@ -40,10 +40,10 @@ describe("ControlPlane resource graph (prod, 3 masters)", () => {
         assert.ok(!s.has("cluster-loadbalancer-ctl-1"));
     });
 
-    it("inits on the first master after the endpoint is up", () => {
+    it("inits on the first master after the endpoint is up (and after the last node's upgrade step)", () => {
         const init = steps(run).get("cluster-init-master-1")!;
         assert.equal(init.host, "10.30.0.11");
-        assert.deepEqual(init.dependsOn.sort(), ["cluster-loadbalancer-master-1", "cluster-loadbalancer-master-2", "cluster-loadbalancer-master-3", "cluster-prepare-master-1"]);
+        assert.deepEqual(init.dependsOn.sort(), ["cluster-loadbalancer-master-1", "cluster-loadbalancer-master-2", "cluster-loadbalancer-master-3", "cluster-prepare-master-1", "cluster-upgrade-uncordon-cmp-3"]);
     });
 
     it("joins masters one at a time after init, and workers after the last master", () => {
@@ -149,6 +149,7 @@ describe("ControlPlane scaling 3 -> 5 -> 3 masters", function () {
             "cluster-loadbalancer-master-4", "cluster-loadbalancer-master-5",
             "cluster-prepare-master-4", "cluster-prepare-master-5",
             "cluster-remove-master-4", "cluster-remove-master-5",
+            "cluster-upgrade-master-4", "cluster-upgrade-master-5",
         ]);
         const drain = five.get("cluster-drain-master-4")!;
         const remove = five.get("cluster-remove-master-4")!;

@@ -7,7 +7,6 @@ osk-lab-lib: metadata helpers. Every helper takes the including chart's root con
 {{- define "osk-lab.labels" -}}
 app.kubernetes.io/managed-by: Helm
 app.kubernetes.io/instance: {{ .Release.Name | quote }}
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | quote }}
 osk.lab/chart: {{ .Chart.Name | quote }}
 {{- end }}
 
@@ -25,6 +24,9 @@ metadata:
   namespace: {{ .ctx.Release.Namespace }}
   labels:
     {{- include "osk-lab.labels" .ctx | nindent 4 }}
+    {{- /* The chart's version on the object only: in a pod template it would change a Job's (immutable) template
+    on every chart upgrade, as it would a StatefulSet's volume claim templates. */}}
+    helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | quote }}
     {{- if .component }}
     {{- include "osk-lab.selector" . | nindent 4 }}
     {{- end }}
