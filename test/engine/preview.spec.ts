@@ -10,8 +10,8 @@ const STACKS = ["dev", "prod"];
 const EXPECTED: Record<string, Record<string, number>> = {
     dev: {
         "kubernetes:core/v1:NodePatch": 1,
-        // prepare, load balancer, init, the apiserver certificate, CNI, readiness, kubeconfig: 1 master
-        "osk:remote:Command": 7,
+        // prepare, upgrade, load balancer, init, the apiserver certificate, CNI, readiness, kubeconfig: 1 master
+        "osk:remote:Command": 8,
         "osk:cluster:ControlPlane": 1,
         // local-storage, mariadb, rabbitmq, memcached, openvswitch, libvirt + 6 services
         "kubernetes:helm.sh/v3:Release": 12,
@@ -19,12 +19,16 @@ const EXPECTED: Record<string, Record<string, number>> = {
         "osk:openstack:Service": 6,
     },
     // prod: the site's 9 hosts prepared, 3 load balancers, 1 init, 8 joins each with its drain and removal steps, 3
-    // apiserver certificates, CNI, readiness, kubeconfig; the tenant's 7 instances prepared, 1 init, 6 joins each with
-    // its drain and removal steps, 3 apiserver certificates, CNI, readiness, kubeconfig (its API is behind the Octavia
-    // load balancer, so no host load balancers).
+    // apiserver certificates, CNI, readiness, kubeconfig, the upgrade chain (a step per master, drain, upgrade and
+    // uncordon per worker: 3 + 6 * 3); the tenant's 7 instances prepared, 1 init, 6 joins each with its drain and
+    // removal steps, 3 apiserver certificates, CNI, readiness, kubeconfig, its upgrade chain (3 + 4 * 3) (its API is
+    // behind the Octavia load balancer, so no host load balancers).
     prod: {
         "kubernetes:core/v1:NodePatch": 6,
-        "osk:remote:Command": 9 + 3 + 1 + 8 * 3 + 3 + 3 + (7 + 1 + 6 * 3 + 3 + 3),
+        "osk:remote:Command": 9 + 3 + 1 + 8 * 3 + 3 + 3 + (3 + 6 * 3) + (7 + 1 + 6 * 3 + 3 + 3 + (3 + 4 * 3)),
+        // The tenant's snapshot API: the external-snapshotter's CRDs from its Go module, and the two classes.
+        "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition": 3,
+        "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass": 2,
         "osk:cluster:ControlPlane": 2,
         // 3 Rook/Ceph, 5 infra, 10 services
         "kubernetes:helm.sh/v3:Release": 18,
