@@ -183,14 +183,29 @@ export function adoptPendingCreates(exported: string, found: ReadonlyMap<string,
  * (by the name or the properties the dead run gave it) is adopted into the state with that id
  * ({@link adoptPendingCreates}), the others are cleared, and a refresh reads the adopted objects back.
  */
-export async function recoverAdopting(ws: Workspace, find: (p: PendingCreate) => Promise<Adoption | undefined>): Promise<RecoveryStep[]> {
+export async function recoverAdopting(ws: Workspace, find: (p: PendingCreate) => Promise<Adoption | undefined>, settleMs = 5000): Promise<RecoveryStep[]> {
     const steps: RecoveryStep[] = [];
     const exported = unlock(ws, steps);
-    const found = new Map<string, Adoption>();
-    for (const p of pendingCreates(exported)) {
-        const a = await find(p);
-        if (a) found.set(p.urn, a);
+    const lookup = async () => {
+        const found = new Map<string, Adoption>();
+        for (const p of pendingCreates(exported)) {
+            const a = await find(p);
+            if (a) found.set(p.urn, a);
+        }
+        return found;
+    };
+    // A create the dead run sent may still be under way at the API (Nova records the server when it has handled the
+    // request, after the client is gone): look again until two lookups a few seconds apart agree, so that nothing it
+    // started appears after the adoption as an orphan (a lab run lost a master to that: the orphan held its host).
+    const key = (m: Map<string, Adoption>) => JSON.stringify([...m].map(([urn, a]) => [urn, a.id]).sort());
+    let found = await lookup();
+    for (let i = 0; i < 12; i++) {
+        await new Promise((r) => setTimeout(r, settleMs));
+        const again = await lookup();
+        if (key(again) === key(found)) break;
+        found = again;
     }
+    steps.push({ step: `looked up ${pendingCreates(exported).length} pending creates until two lookups ${settleMs / 1000} s apart agreed`, code: 0, output: "" });
     settle(ws, steps, exported, found);
     return steps;
 }
