@@ -134,8 +134,9 @@ export class TenantAddons extends pulumi.ComponentResource {
         for (const sc of classes) applyManifest(`${name}-storage`, storageClassManifest(sc), { ...child, protect: args.ha === true && sc.reclaimPolicy === "Retain" });
 
         if (snapshots.length > 0) {
-            // The CRDs first: the controller watches them and the API refuses a class before they exist.
-            const crds = args.snapshotCrds!.map((crd) => applyManifest(`${name}-snapshot-crd`, crd as unknown as Manifest, child));
+            // The CRDs first: the controller watches them and the API refuses a class before they exist. Deleting
+            // one deletes every snapshot object of its kind, so in prod they cannot be deleted by accident either.
+            const crds = args.snapshotCrds!.map((crd) => applyManifest(`${name}-snapshot-crd`, crd as unknown as Manifest, { ...child, protect: args.ha === true }));
             apply("snapshot-controller", snapshotControllerManifests(ctx), crds);
             for (const c of snapshots) applyManifest(`${name}-snapshot-class`, volumeSnapshotClassManifest(c), { ...child, dependsOn: crds });
         }

@@ -10,6 +10,7 @@ import { snapshotCrdDirectory } from "../../../stacks/snapshots";
 import { validateConfig } from "../../../stacks/config/validate";
 import { rawConfig } from "../../helpers/stacks";
 import { model } from "../../helpers/models";
+import { runStack, type RunResult } from "../../helpers/mockRun";
 
 const ctx = (ha: boolean) => ({ cluster: "c1", registry: "registry.k8s.io", version: "v1.33.0", ha });
 
@@ -84,5 +85,24 @@ describe("the tenant's snapshot API (components/tenant/addons/snapshots.ts)", ()
         });
         assert.deepEqual(noCsi, ["osk:tenant.storage.snapshotClasses: Cinder snapshots need the Cinder CSI driver (its snapshotter cuts them); allowed: tenant.addons.cinderCsi: true, or no snapshotClasses"]);
         assert.deepEqual(problems((t) => (t.storage.snapshotClasses = [{ name: "x", deletionPolicy: "Keep" }])).length, 1);
+    });
+});
+
+describe("the snapshot API in the prod stack (under mocks)", () => {
+    let run: RunResult;
+    before(async function () {
+        this.timeout(120_000);
+        run = await runStack("prod");
+    });
+
+    it("creates the CRDs first and protected (deleting one deletes every snapshot object of its kind), then the classes", () => {
+        const crds = run.ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
+        assert.deepEqual(crds.map((c) => c.inputs.metadata.name).sort(), Object.values(SNAPSHOT_CRDS).sort());
+        for (const c of crds) assert.equal(c.protect, true, c.name);
+        const classes = run.ofType("kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass");
+        assert.deepEqual(classes.map((c) => c.inputs.metadata.name).sort(), ["keep", "standard"]);
+        for (const c of classes) assert.deepEqual(c.dependsOn.sort(), crds.map((x) => x.name).sort(), c.name);
+        const controller = run.byName("tenant-addons-snapshot-controller-deployment-snapshot-controller");
+        assert.equal(controller.inputs.spec.replicas, 2);
     });
 });
