@@ -297,8 +297,11 @@ exit 1
  * what may still drop (an exec stream), and a hand-over to the next master (see RemoteCommand's alternateHosts): at
  * once when this one is no master (anymore), after a minute when its apiserver does not answer.
  */
+/** A command tried 6 times, 5 s apart (an apiserver restarting, a drain racing an eviction). */
+const RETRY = `retry() { local i; for i in 1 2 3 4 5 6; do "$@" && return 0; [ "$i" -lt 6 ] || return 1; sleep 5; done; }`;
+
 const ON_CLUSTER = `k() { kubectl ${ADMIN} --server https://127.0.0.1:${APISERVER_PORT} "$@"; }
-retry() { local i; for i in 1 2 3 4 5 6; do "$@" && return 0; [ "$i" -lt 6 ] || return 1; sleep 5; done; }
+${RETRY}
 [ -f /etc/kubernetes/admin.conf ] || { echo "$(hostname) has no admin.conf" >&2; exit ${HAND_OVER}; }
 for i in $(seq 30); do
   k get --raw /readyz >/dev/null 2>&1 && break
@@ -382,7 +385,7 @@ export function upgradeScript(cp: KubeadmConfig, host: Host, role: UpgradeRole):
     const target = `v${cp.kubernetesVersion.replace(/^v/, "")}`;
     const self = role === "worker" ? "" : `
 k() { kubectl ${ADMIN} "$@"; }
-retry() { local i; for i in 1 2 3 4 5 6; do "$@" && return 0; [ "$i" -lt 6 ] || return 1; sleep 5; done; }`;
+${RETRY}`;
     return `
 target=${target}
 if [ ! -f /etc/kubernetes/kubelet.conf ]; then echo "${host.name} is not in a cluster yet: nothing to upgrade" >&2; exit 0; fi
@@ -433,7 +436,7 @@ export function workerUpgradeScript(cp: KubeadmConfig, host: Host, phase: "drain
     return `
 [ -f /etc/kubernetes/admin.conf ] || { echo "no cluster on $(hostname) yet: nothing to ${phase}" >&2; exit 0; }
 k() { kubectl ${ADMIN} "$@"; }
-retry() { local i; for i in 1 2 3 4 5 6; do "$@" && return 0; [ "$i" -lt 6 ] || return 1; sleep 5; done; }
+${RETRY}
 k get node ${host.name} >/dev/null 2>&1 || { echo "${host.name} is not in the cluster yet: nothing to ${phase}" >&2; exit 0; }
 ${
     phase === "drain"

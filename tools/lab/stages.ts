@@ -4,10 +4,10 @@
 // real charts' pods take: `pod-ready` (a container starting: Galera joining, an API loading its WSGI app) and
 // `pod-complete` (a Job's work: a database migration, a Keystone registration). Scaled by OSK_LAB_TIME_SCALE
 // (0 keeps kwok's instant stages). Lab tooling only; no product code reads this.
-import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parse, stringify } from "yaml";
+import { goModuleDir } from "../../stacks/gomodule";
 
 /** One row: pods of `application` (chart) and `component` (either may be "*"), and the seconds their phase takes. */
 export interface DelayRule {
@@ -83,10 +83,11 @@ const STAGE_FILES = [
 
 /** The kwok module's directory in the Go module cache (downloaded if need be). */
 export function kwokModuleDir(version: string): string {
-    const res = spawnSync("go", ["mod", "download", "-json", `sigs.k8s.io/kwok@v${version}`], { encoding: "utf8", cwd: "/", env: { ...process.env, GOFLAGS: "-mod=mod" } });
-    const dir = res.status === 0 ? (JSON.parse(res.stdout) as { Dir?: string }).Dir : undefined;
-    if (!dir) throw new Error(`the kwok module v${version} is not in the Go module cache and could not be downloaded: ${res.stderr || res.error?.message}`);
-    return dir;
+    try {
+        return goModuleDir(`sigs.k8s.io/kwok@v${version}`);
+    } catch (e) {
+        throw new Error(`the kwok module v${version} is not in the Go module cache and could not be downloaded: ${(e as Error).message}`);
+    }
 }
 
 /**

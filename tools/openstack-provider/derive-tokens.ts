@@ -2,9 +2,9 @@
 // Terraform provider's resource names, and prints the drift between them. Run after changing either pin:
 //   node -r ts-node/register/transpile-only tools/openstack-provider/derive-tokens.ts [--check]
 // With --check it writes nothing and fails when the committed table differs from the derived one.
-import { execFileSync } from "child_process";
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
+import { goModuleDir } from "../../stacks/gomodule";
 import { deriveExceptions, servedTokens, readTokenTable, ROOT, sdkTokens, terraformNames, TOKENS_FILE, type TokenTable } from "./token-rule";
 
 /** The Terraform provider's module version package.json maps the SDK pin to. */
@@ -21,9 +21,7 @@ export const TERRAFORM_MODULE = "github.com/terraform-provider-openstack/terrafo
 /** provider.go of the pinned Terraform provider, from the Go module cache (downloaded if missing). */
 export function terraformProviderGo(): string {
     const { terraformProvider } = terraformProviderVersion();
-    const out = execFileSync("go", ["mod", "download", "-json", `${TERRAFORM_MODULE}@${terraformProvider}`], { encoding: "utf8", env: { ...process.env, GOFLAGS: "-mod=mod" } });
-    const dir = (JSON.parse(out) as { Dir: string }).Dir;
-    return readFileSync(join(dir, "openstack", "provider.go"), "utf8");
+    return readFileSync(join(goModuleDir(`${TERRAFORM_MODULE}@${terraformProvider}`), "openstack", "provider.go"), "utf8");
 }
 
 function main(): void {
