@@ -25,8 +25,9 @@ DISK_COLD_GIB=${OSK_DOCTOR_DISK_GIB:-17} # Go build cache 10.8, Go module cache 
 DISK_WARM_GIB=2    # the lab's state, the engine's workspace, logs
 MEM_GIB=4          # the largest build (k8s.io/kubernetes) or the lab with pulumi up, whichever is larger
 # The test tier runs the lab's parts side by side: the kwok lab with its previews, on request the HA lab hosts (4.8
-# GiB, within the 8) and the lab OpenStack (3.7 GiB of daemons; with its engine runs and the test tree 7.5 GiB at the peak).
-[ "$mode" = test ] && MEM_GIB=$([ "${OSK_TEST_OPENSTACK:-1}" = 0 ] && echo 8 || echo 14)
+# GiB, within the 8), the lab OpenStack (3.7 GiB of daemons; with its engine runs and the test tree 7.5 GiB at the peak)
+# and the fleet (four site clusters and four engines at once, 2 GiB more).
+[ "$mode" = test ] && MEM_GIB=$([ "${OSK_TEST_OPENSTACK:-1}" = 0 ] && echo 8 || echo 14) && { [ "${OSK_TEST_FLEET:-1}" = 0 ] || MEM_GIB=$((MEM_GIB + 2)); }
 
 blockers=0
 finding() { # level topic message
@@ -132,7 +133,7 @@ for pw in $ports; do
   fi
 done
 if [ ${#taken[@]} -gt 0 ]; then
-  finding block ports "$(IFS=';'; echo "${taken[*]}" | sed 's/;/; /g'): a lab is up (./osk lab down with its OSK_LAB_DIR), or stop that process"
+  finding block ports "$(IFS=';'; echo "${taken[*]}" | sed 's/;/; /g'): a lab is up (./osk lab down with its OSK_LAB_DIR, ./osk lab fleet down with its OSK_LAB_FLEET_DIR), or stop that process"
 else
   finding ok ports "free on 127.0.0.1: ${free[*]}"
 fi

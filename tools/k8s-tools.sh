@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes tools the test tier and the lab run: kubeadm, kube-apiserver, kube-controller-manager,
 # kube-scheduler, kubectl, etcd, etcdctl, kwok, kwokctl, helm, and k8s-keystone-auth (the lab runs the real webhook
-# against its real Keystone); on request also kubelet (the lab hosts of tools/lab/hosts run it). Everything is
+# against its real Keystone); on request also kubelet (the lab hosts of tools/lab/hosts run it) and versitygw (the
+# S3 gateway that holds the lab's shared Pulumi state, tools/lab/state/state.sh). Everything is
 # compiled from Go modules fetched through the Go module proxy (no prebuilt binaries), and cached outside the
 # repository by version, so a warm run only checks that the binaries are there and prints their versions.
 #
 #   tools/k8s-tools.sh              build what is missing, then print the versions
 #   tools/k8s-tools.sh kubeadm      only kubeadm (all the test tier needs); also: kubernetes etcd kwok helm
-#                                   keystone-auth kubelet (kubelet is not in the default set)
+#                                   keystone-auth kubelet versitygw (kubelet and versitygw: not in the default set)
 #   tools/k8s-tools.sh --env [...]  print the environment to eval (fails if a binary is missing)
 #   tools/k8s-tools.sh --latest     show the newest versions the proxy serves whole (to bump the pins below)
 #
@@ -19,6 +20,7 @@ K8S_VERSION=${K8S_VERSION:-1.33.4}
 ETCD_VERSION=${ETCD_VERSION:-3.6.16}
 KWOK_VERSION=${KWOK_VERSION:-0.8.0}
 HELM_VERSION=${HELM_VERSION:-3.22.0}
+VERSITYGW_VERSION=${VERSITYGW_VERSION:-1.8.0}
 # cloud-provider-openstack follows Kubernetes' minors; OSK deploys the v1.<minor>.0 release of the cluster's minor.
 CPO_VERSION=${CPO_VERSION:-1.$(cut -d. -f2 <<<"$K8S_VERSION").0}
 
@@ -42,7 +44,8 @@ piece_bins() {
     kwok) echo kwok kwokctl ;;
     helm) echo helm ;;
     keystone-auth) echo k8s-keystone-auth ;;
-    *) die "unknown piece '$1' (known: kubeadm kubernetes etcd kwok helm keystone-auth kubelet)" ;;
+    versitygw) echo versitygw ;;
+    *) die "unknown piece '$1' (known: kubeadm kubernetes etcd kwok helm keystone-auth kubelet versitygw)" ;;
   esac
 }
 bin_source() { # binary -> the module@version it must come from
@@ -52,6 +55,7 @@ bin_source() { # binary -> the module@version it must come from
     kwok | kwokctl) echo "sigs.k8s.io/kwok@v$KWOK_VERSION" ;;
     helm) echo "helm.sh/helm/v3@v$HELM_VERSION" ;;
     k8s-keystone-auth) echo "k8s.io/cloud-provider-openstack@v$CPO_VERSION" ;;
+    versitygw) echo "github.com/versity/versitygw@v$VERSITYGW_VERSION" ;;
   esac
 }
 have() { [ -x "$bindir/$1" ] && [ "$(cat "$stamps/$1" 2>/dev/null)" = "$(bin_source "$1")" ]; }
@@ -65,6 +69,7 @@ bin_version() { # binary [dir]: its version output
     etcdctl) "$b" version | sed -n 1p ;;
     kwok | kwokctl) "$b" --version ;;
     helm) "$b" version --short ;;
+    versitygw) "$b" --version | sed -n 1p ;;
     # It has no version flag; its usage output proves it runs, the stamp says what it was built from.
     k8s-keystone-auth) "$b" --help >/dev/null 2>&1 && cat "$stamps/$1" 2>/dev/null || echo "built from $(bin_source "$1")" ;;
   esac
@@ -139,6 +144,10 @@ needs_go() { # module dir: the Go this module declares must not be newer than ou
 }
 
 mkdir -p "$bindir" "$stamps" "$logs"
+# One build at a time per cache: lab parts that start side by side on a cold machine each ask for their tools, and
+# two builds of one piece would share its work directory. The second waits, then finds the binaries there.
+exec 8>"$root/build.lock"
+flock -n 8 || { say "another build of these tools is under way (lock $root/build.lock); waiting for it"; flock 8; }
 # Go's output goes to the piece's log unless OSK_VERBOSE=1; failures name the log and show its tail.
 log=/dev/null
 quiet() {
@@ -305,6 +314,19 @@ build_keystone-auth() {
   install_bins k8s-keystone-auth
 }
 
+# --- versitygw: an S3 gateway over a directory (the lab's shared state backend) ----------------------------------
+build_versitygw() {
+  local ver=v$VERSITYGW_VERSION
+  begin versitygw
+  say "versitygw $ver: building from github.com/versity/versitygw@$ver"
+  need_on_proxy "github.com/versity/versitygw@$ver"
+  module_src github.com/versity/versitygw "$ver" "$work/versitygw"
+  cd "$work/versitygw"
+  quiet go build -mod=mod -trimpath -ldflags "-s -w -X main.Version=$ver -X main.Build=module-proxy" -o "$out/versitygw" ./cmd/versitygw
+  cd "$root"
+  install_bins versitygw
+}
+
 # --- build what is missing, one piece at a time ---------------------------------------------------------------
 # Progress and build times: tools/lib/progress.sh (the key names the binaries, kubeadm alone builds faster).
 . "$(cd "$(dirname "$0")" && pwd)/lib/progress.sh"
@@ -318,6 +340,7 @@ for b in "${wanted[@]}"; do
     kwok*) [[ " ${todo[*]} " == *" kwok "* ]] || todo+=(kwok) ;;
     helm) todo+=(helm) ;;
     k8s-keystone-auth) todo+=(keystone-auth) ;;
+    versitygw) todo+=(versitygw) ;;
   esac
 done
 if [ ${#todo_kube[@]} -gt 0 ]; then (timed build_kubernetes "${todo_kube[@]}"); fi

@@ -101,8 +101,9 @@ describe("./osk doctor", function () {
     it("stops without the memory it needs", () => {
         const meminfo = join(scratch, "meminfo");
         writeFileSync(meminfo, "MemTotal:        2097152 kB\nMemAvailable:    1048576 kB\n");
-        blocks(doctor({ OSK_DOCTOR_MEMINFO: meminfo, OSK_TEST_OPENSTACK: "1" }), "memory", /1\.0 GiB available, the largest build or the lab needs 14 GiB/);
-        blocks(doctor({ OSK_DOCTOR_MEMINFO: meminfo, OSK_TEST_OPENSTACK: "0" }), "memory", /the largest build or the lab needs 8 GiB/);
+        blocks(doctor({ OSK_DOCTOR_MEMINFO: meminfo, OSK_TEST_OPENSTACK: "1" }), "memory", /1\.0 GiB available, the largest build or the lab needs 16 GiB/);
+        blocks(doctor({ OSK_DOCTOR_MEMINFO: meminfo, OSK_TEST_OPENSTACK: "1", OSK_TEST_FLEET: "0" }), "memory", /the largest build or the lab needs 14 GiB/);
+        blocks(doctor({ OSK_DOCTOR_MEMINFO: meminfo, OSK_TEST_OPENSTACK: "0", OSK_TEST_FLEET: "0" }), "memory", /the largest build or the lab needs 8 GiB/);
     });
 
     describe("with the lab OpenStack's Keystone port taken", () => {

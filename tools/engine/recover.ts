@@ -65,6 +65,12 @@ export function repairCheckpoint(backendDir: string, stack: string): string {
     return `checkpoint was truncated; restored from ${candidate}`;
 }
 
+/** The directory of a file backend; an object store writes whole objects, so it has no sidecar to repair. */
+function fileBackendDir(ws: Workspace): string | undefined {
+    const url = String(ws.env.PULUMI_BACKEND_URL ?? "");
+    return url.startsWith("file://") ? url.slice("file://".length) : undefined;
+}
+
 /** Helm releases the state knows, as `<namespace>/<name>`. */
 export function recordedReleases(exported: string): Set<string> {
     const doc = JSON.parse(exported) as { deployment: { resources?: { type: string; inputs?: Record<string, unknown> }[] } };
@@ -91,7 +97,7 @@ export interface RecoveryStep {
 
 /** Repairs the checkpoint and cancels the dead run's lock; returns the state as exported then. */
 function unlock(ws: Workspace, steps: RecoveryStep[]): string {
-    const backend = String(ws.env.PULUMI_BACKEND_URL ?? "").replace(/^file:\/\//, "");
+    const backend = fileBackendDir(ws);
     if (backend) steps.push({ step: repairCheckpoint(backend, ws.stack), code: 0, output: "" });
     const cancel = pulumiSync(ws, ["cancel", "--yes", "--stack", ws.stack]);
     steps.push({ step: "cancel", code: cancel.code, output: cancel.stdout + cancel.stderr });
@@ -220,7 +226,7 @@ const IDENTITY = "openstack:identity/";
  * it again (with a secret the state then keeps). `auth` is the admin the stack's identity is made with.
  */
 export async function keystoneAdoptions(ws: Workspace, auth: KeystoneAuth): Promise<Map<string, Adoption>> {
-    const backend = String(ws.env.PULUMI_BACKEND_URL ?? "").replace(/^file:\/\//, "");
+    const backend = fileBackendDir(ws);
     if (backend) repairCheckpoint(backend, ws.stack);
     const exported = pulumiSync(ws, ["stack", "export", "--stack", ws.stack]).stdout;
     const pending = pendingCreates(exported).filter((p) => p.type.startsWith(IDENTITY));

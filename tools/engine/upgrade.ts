@@ -16,6 +16,7 @@
 // No targeted `up`: in this engine one whose program no longer registers the former resources' provider sometimes
 // wrote a snapshot without it ("refers to unknown provider"), where a state import is checked whole.
 // Then `pulumi preview` shows no change for the identity. Pure parts are exported for the unit tier.
+import { backendUrl } from "./backend";
 import { randomUUID } from "crypto";
 import { issueToken, type KeystoneAuth } from "../lib/keystone";
 import { pulumiSync, type Workspace } from "./workspace";
@@ -303,15 +304,16 @@ export async function upgradeKeystone(ws: Workspace, previewArgs: string[] = [])
     return steps;
 }
 
-// ./osk upgrade STACK: the move on a site's stack, in this checkout, with the operator's own Pulumi login, backend
-// and secrets provider (the environment as it is).
+// ./osk upgrade STACK: the move on a site's stack, in this checkout, with the backend OSK_BACKEND names (else the
+// operator's own Pulumi login) and the stack's secrets provider (tools/engine/backend.ts).
 if (require.main === module) {
     const stack = process.argv[2];
     if (!stack || stack.startsWith("-")) {
         console.error("usage: ./osk upgrade STACK   (moves the tenant identity onto the OpenStack provider; docs/provider.md)");
         process.exit(2);
     }
-    const ws: Workspace = { dir: process.cwd(), stack, env: process.env, dispose: () => undefined };
+    const env = process.env.OSK_BACKEND ? { ...process.env, PULUMI_BACKEND_URL: backendUrl() } : process.env;
+    const ws: Workspace = { dir: process.cwd(), stack, env, dispose: () => undefined };
     upgradeKeystone(ws).then(
         (steps) => {
             for (const s of steps) console.log(`${s.code === 0 ? "done" : "FAILED"}: ${s.step}`);

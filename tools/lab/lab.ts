@@ -55,22 +55,23 @@ function pidAlive(pid: number): boolean {
     }
 }
 
-function startChartServer(): void {
-    if (existsSync(paths.chartPid) && pidAlive(Number(readFileSync(paths.chartPid, "utf8")))) return;
-    const out = openSync(join(LAB, "chart-server.log"), "a");
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(ROOT, "tools", "lab", "chart-server.ts"), paths.charts, String(CHART_PORT)], {
+/** Serves a directory of packaged charts on a loopback port, detached, its PID in `pidFile` (kept when it runs). */
+export function startChartServer(dir: string, port: number, pidFile: string, log: string): void {
+    if (existsSync(pidFile) && pidAlive(Number(readFileSync(pidFile, "utf8")))) return;
+    const out = openSync(log, "a");
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(ROOT, "tools", "lab", "chart-server.ts"), dir, String(port)], {
         cwd: ROOT,
         detached: true,
         stdio: ["ignore", out, out],
     });
     child.unref();
-    writeFileSync(paths.chartPid, String(child.pid));
+    writeFileSync(pidFile, String(child.pid));
     // Wait until the repository answers.
     for (let i = 0; i < 100; i++) {
-        if (spawnSync("curl", ["-sf", "-o", "/dev/null", `http://127.0.0.1:${CHART_PORT}/index.yaml`]).status === 0) return;
+        if (spawnSync("curl", ["-sf", "-o", "/dev/null", `http://127.0.0.1:${port}/index.yaml`]).status === 0) return;
         execFileSync("sleep", ["0.1"]);
     }
-    throw new Error("the chart repository did not come up; see chart-server.log");
+    throw new Error(`the chart repository on port ${port} did not come up; see ${log}`);
 }
 
 function stopPid(file: string, what: string): void {
@@ -122,7 +123,7 @@ export function startServices(): void {
     if (scale > 0) writeFileSync(paths.stages, delayedStages(kwokModuleDir(kwokVersion()), scale));
     timed(`Kubernetes API and kwok nodes (pods at ${scale}x the real charts' pace)`, () => run("bash", ["tools/lab/cluster.sh", "up", paths.cluster, paths.nodes], { ...process.env, ...stages }));
     timed("lab charts", () => run("bash", ["test/lab/charts/package.sh", paths.charts]));
-    timed("chart repository", startChartServer);
+    timed("chart repository", () => startChartServer(paths.charts, CHART_PORT, paths.chartPid, join(LAB, "chart-server.log")));
 }
 
 export async function converge(ws: Workspace): Promise<{ code: number; ms: number; stdout: string; stderr: string }> {
