@@ -100,7 +100,8 @@ describe("OSK's OpenStack provider serves what @pulumi/openstack sends (built pl
     const used = { resources: [] as Registered[], functions: new Set<string>() };
 
     before(async function () {
-        this.timeout(120_000);
+        // Programs under mocks, several stacks: minutes on a loaded machine (the lab parts run beside this tier).
+        this.timeout(600_000);
         schema = loadSchema();
         for (const stack of STACKS) {
             const run = await runStack(stack);
@@ -270,7 +271,8 @@ function replayProject(resources: Registered[]): string {
 describe("the built OpenStack provider's own Check accepts every OpenStack resource of the prod stack (real engine, offline)", () => {
     let prod: Registered[];
     before(async function () {
-        this.timeout(120_000);
+        // Programs under mocks, several stacks: minutes on a loaded machine (the lab parts run beside this tier).
+        this.timeout(600_000);
         prod = (await runStack("prod")).resources.filter((r) => r.type.startsWith("openstack:"));
     });
 

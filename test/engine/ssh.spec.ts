@@ -18,7 +18,8 @@ function freePort(): Promise<number> {
 }
 
 describe("remote steps over real SSH (OpenSSH on loopback)", function () {
-    this.timeout(60000);
+    // Each step is an engine run: minutes on a machine loaded by the lab parts beside this tier.
+    this.timeout(300_000);
     let dir: string;
     let sshd: ChildProcess;
     let port: number;

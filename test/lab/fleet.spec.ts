@@ -79,27 +79,52 @@ describe("lab: a fleet of sites on a shared object-store backend", function () {
         }
     });
 
-    it("a pin bumped once in the shared layer previews as the same single update on every site, then lands on all", async () => {
+    it("a pin bumped once in the shared layer upgrades that release alone on every site, and reverting it rolls back", async () => {
+        // The chart upgrade and rollback by the pin (docs/upgrades.md), on the whole fleet at once. On one site the
+        // Helm history, the hooks and the other releases are checked as a single site's operator would.
         const common = join(fleetProject(), "fleets", "lab", "common.yaml");
-        writeFileSync(common, readFileSync(common, "utf8").replace(/^( {6}glance:) 2026\.1\.0-lab\.1$/m, "$1 2026.1.0-lab.2"));
-        assert.match(readFileSync(common, "utf8"), /glance: 2026\.1\.0-lab\.2/);
+        const pin = (from: string, to: string) => {
+            writeFileSync(common, readFileSync(common, "utf8").replace(new RegExp(`^( {6}glance:) ${from.replace(/\./g, "\\.")}$`, "m"), `$1 ${to}`));
+            assert.match(readFileSync(common, "utf8"), new RegExp(`glance: ${to.replace(/\./g, "\\.")}`));
+        };
+        const site = sites[0];
+        type Revision = { revision: number; chart: string; status: string };
+        const history = (release: string) => JSON.parse(tool("helm", site, ["history", release, "-n", "openstack", "-o", "json"])) as Revision[];
+        const revisions = () => Object.fromEntries(helmReleases(site).map((r) => [r.name, history(r.name).at(-1)!.revision]));
+        const protectedOnes = () =>
+            (JSON.parse(pulumiSync(siteWorkspace(site), ["stack", "export", "--stack", site]).stdout) as { deployment: { resources: { type: string; urn: string; protect?: boolean }[] } }).deployment.resources
+                .filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.protect)
+                .map((r) => r.urn);
+        const labelOf = (kind: string, name: string) => (JSON.parse(tool("kubectl", site, ["get", kind, name, "-n", "openstack", "-o", "json"])) as { metadata: { labels: Record<string, string>; creationTimestamp: string } }).metadata;
+        const before = revisions();
+        const guarded = protectedOnes();
+        const GLANCE = ["update kubernetes:helm.sh/v3:Release openstack-glance-release"];
 
+        pin("2026.1.0-lab.1", "2026.1.0-lab.2");
         const preview = await fleet(["preview"]);
         assert.equal(preview.code, 0, preview.stdout);
-        for (const r of preview.results) {
-            assert.deepEqual(r.steps, ["update kubernetes:helm.sh/v3:Release openstack-glance-release"], r.site);
-            assert.equal(r.changes.update, 1, r.site);
-        }
+        for (const r of preview.results) assert.deepEqual([r.steps, r.changes.update], [GLANCE, 1], `${r.site} plans exactly the glance release`);
         log(`fleet preview: ${(preview.ms / 1000).toFixed(1)} s\n${preview.stdout.split("\n").slice(0, sites.length + 2).join("\n")}`);
 
-        const up = await fleet(["up", "--parallel", String(sites.length)]);
-        assert.equal(up.code, 0, up.stdout);
-        for (const site of sites) {
-            const glance = helmReleases(site).find((r) => r.name === "glance");
-            assert.equal(glance?.chart, "glance-2026.1.0-lab.2", site);
+        for (const [version, step] of [["2026.1.0-lab.2", "upgrade"], ["2026.1.0-lab.1", "rollback"]] as const) {
+            if (step === "rollback") pin("2026.1.0-lab.2", version);
+            const started = Date.now();
+            const up = await fleet(["up", "--parallel", String(sites.length)]);
+            assert.equal(up.code, 0, up.stdout);
+            for (const r of up.results) assert.deepEqual([r.steps, r.changes.update], [GLANCE, 1], `${step} on ${r.site}: the glance release alone`);
+            for (const s of sites) assert.equal(helmReleases(s).find((r) => r.name === "glance")?.chart, `glance-${version}`, `${step} on ${s}`);
+            const last = history("glance").at(-1)!;
+            assert.deepEqual([last.revision, last.chart, last.status], [before.glance + (step === "upgrade" ? 1 : 2), `glance-${version}`, "deployed"], `${step}: Helm's history`);
+            // Its post-upgrade hooks ran again: the migration Job is a new one, under the new chart's label.
+            const job = labelOf("job", "glance-db-sync");
+            assert.ok(Date.parse(job.creationTimestamp) >= started - 1000, `${step}: glance-db-sync ran again`);
+            assert.equal(job.labels["helm.sh/chart"], `glance-${version}`);
+            assert.equal(labelOf("deployment", "glance-api").labels["helm.sh/chart"], `glance-${version}`);
+            const others = { ...revisions(), glance: before.glance };
+            assert.deepEqual(others, before, `${step}: no other release touched`);
+            assert.deepEqual(protectedOnes(), guarded, "the releases that were protected still are");
         }
-        const again = await fleet(["preview"]);
-        for (const r of again.results) assert.deepEqual([r.ok, r.steps], [true, []], r.site);
+        // The next test's `preview --expect-no-changes` of this site shows the rollback fully landed.
     });
 
     it("refuses a second up of a stack while one runs, lets the other sites finish, and loses nothing", async () => {

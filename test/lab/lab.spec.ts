@@ -16,7 +16,7 @@ import { SNAPSHOT_CRDS } from "../../components/tenant/addons/snapshots";
 import { validateConfig } from "../../stacks/config/validate";
 import { rawConfig } from "../helpers/stacks";
 import { keystoneAdoptions, recover } from "../../tools/engine/recover";
-import { parsePreview, policyArgs, pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
+import { policyArgs, pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { binDir, converge, down, helm, KEYSTONE_PORT, kubectl, LAB, labNodes, labTimeScale, labWorkspace, startServices } from "../../tools/lab/lab";
 import { delaySeconds, STAGE_DELAYS } from "../../tools/lab/stages";
 import { processTree } from "../helpers/processes";
@@ -502,47 +502,8 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
         assert.equal(deployment("nova-conductor").spec.replicas, 1);
     });
 
-    it("upgrades one release to its chart's next version and rolls it back by reverting the pin: that release alone, its hooks run again", async () => {
-        type Revision = { revision: number; chart: string; status: string };
-        const history = (release: string) => JSON.parse(helm(["history", release, "-n", "openstack", "-o", "json"])) as Revision[];
-        const releases = (JSON.parse(helm(["list", "-A", "-o", "json"])) as { name: string }[]).map((r) => r.name);
-        const revisions = () => Object.fromEntries(releases.map((r) => [r, history(r).at(-1)!.revision]));
-        const protectedOnes = () =>
-            (JSON.parse(pulumiSync(ws, ["stack", "export", "--stack", "lab"]).stdout) as { deployment: { resources: { type: string; urn: string; protect?: boolean }[] } }).deployment.resources
-                .filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.protect)
-                .map((r) => r.urn);
-        const planned = async () => {
-            const p = await pulumiRun(ws, ["preview", "--json", "--non-interactive", "--stack", "lab", ...policyArgs(ws)]);
-            assert.equal(p.code, 0, p.stderr + p.stdout.slice(-3000));
-            return parsePreview(p.stdout).steps.filter((x) => x.op !== "same").map((x) => `${x.op} ${x.urn.split("::").pop()}`);
-        };
-        const pin = (version: string) => assert.equal(pulumiSync(ws, ["config", "set", "--path", "osk:charts.versions.glance", version, "--stack", "lab"]).code, 0);
-        const job = () => JSON.parse(kubectl(["get", "job", "glance-db-sync", "-n", "openstack", "-o", "json"]));
-        const before = revisions();
-        const guarded = protectedOnes();
-
-        for (const [version, step] of [["2026.1.0-lab.2", "upgrade"], ["2026.1.0-lab.1", "rollback"]] as const) {
-            pin(version);
-            assert.deepEqual(await planned(), ["update openstack-glance-release"], `the ${step} plans exactly the glance release`);
-            const started = Date.now();
-            const up = await converge(ws);
-            assert.equal(up.code, 0, (up.stdout + up.stderr).slice(-4000));
-            const last = history("glance").at(-1)!;
-            assert.deepEqual([last.revision, last.chart, last.status], [before.glance + (step === "upgrade" ? 1 : 2), `glance-${version}`, "deployed"], `${step}: Helm's history`);
-            // Its post-upgrade hooks ran again: the migration Job is a new one, under the new chart's label.
-            assert.ok(Date.parse(job().metadata.creationTimestamp) >= started - 1000, `${step}: glance-db-sync ran again`);
-            assert.equal(job().metadata.labels["helm.sh/chart"], `glance-${version}`);
-            assert.equal(JSON.parse(kubectl(["get", "deployment", "glance-api", "-n", "openstack", "-o", "json"])).metadata.labels["helm.sh/chart"], `glance-${version}`);
-            const others = revisions();
-            delete others.glance;
-            const expected = { ...before };
-            delete expected.glance;
-            assert.deepEqual(others, expected, `${step}: no other release touched`);
-            assert.deepEqual(protectedOnes(), guarded, "the releases that were protected still are");
-        }
-        const none = await pulumiRun(ws, ["preview", "--expect-no-changes", "--non-interactive", "--stack", "lab", ...policyArgs(ws)]);
-        assert.equal(none.code, 0, none.stdout.slice(-3000));
-    });
+    // The chart upgrade and rollback by the pin is proven on the lab's fleet, on every site at once
+    // (test/lab/fleet.spec.ts, "a pin bumped once in the shared layer ...").
 
     it("the destroy-time drain, against the real API: refuses while data would be lost, then gives back load balancers and claims", async () => {
         // What a tenant destroy runs first (components/k8s/drain.ts), here on the lab cluster just before the destroy:
