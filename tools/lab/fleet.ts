@@ -16,7 +16,7 @@ import { join } from "path";
 import { parse } from "yaml";
 import { engineEnv, pulumiSync, ROOT, type Workspace } from "../engine/workspace";
 import { siteNames } from "../fleet/plan";
-import { kwokVersion, labTimeScale, startChartServer } from "./lab";
+import { kwokVersion, labTimeScale, run as labRun, startChartServer } from "./lab";
 import { delayedStages, kwokModuleDir } from "./stages";
 
 export const FLEET_LAB = process.env.OSK_LAB_FLEET_DIR ?? join(homedir(), ".osk", "lab-fleet");
@@ -36,11 +36,8 @@ const paths = {
 
 const say = (m: string) => console.error(`[lab-fleet] ${m}`);
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = { ...process.env, OSK_STATE_PORT: String(STATE_PORT) }): string {
-    const res = spawnSync(cmd, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
-    if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${res.status}):\n${(res.stderr || res.stdout || "").slice(-4000)}`);
-    return res.stdout;
-}
+/** The lab's run, with the state store's port (tools/lab/state/state.sh takes it as OSK_STATE_PORT). */
+const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = { ...process.env, OSK_STATE_PORT: String(STATE_PORT) }): string => labRun(cmd, args, env);
 
 /** The sites of the lab fleet, from its stack files. */
 export function fleetSites(): string[] {

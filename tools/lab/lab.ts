@@ -29,7 +29,8 @@ const paths = {
 
 const say = (m: string) => console.error(`[lab] ${m}`);
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, stderr: "pipe" | "inherit" = "pipe"): string {
+/** Runs a command from the repository root; throws with its output's tail when it fails. */
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, stderr: "pipe" | "inherit" = "pipe"): string {
     const res = spawnSync(cmd, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", stderr] });
     if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${res.status}):\n${(res.stderr || res.stdout || "").slice(-4000)}`);
     return res.stdout;
