@@ -126,12 +126,17 @@ async function main(): Promise<void> {
         say(`${Math.round((now - started) / 1000)} s: ${done.length}/${sites.length} done; running: ${r.join(", ") || "none"}; waiting: ${waiting}`);
     }, 15000);
     // Interrupted: stop every running site's engine, then clear the lock each left, so no site stays locked.
+    // Only the sites whose engines this run stopped: a site that had already failed on another run's lock keeps it.
     let interrupted = false;
+    const aborted: string[] = [];
     const stop = (signal: string) => {
         if (interrupted) return;
         interrupted = true;
         say(`${signal}: stopping ${running.size} running site(s), then clearing their locks`);
-        for (const st of running.values()) st.abort.abort();
+        for (const [site, st] of running) {
+            aborted.push(site);
+            st.abort.abort();
+        }
     };
     process.on("SIGINT", () => stop("SIGINT"));
     process.on("SIGTERM", () => stop("SIGTERM"));
@@ -143,11 +148,9 @@ async function main(): Promise<void> {
         return r;
     });
     clearInterval(ticker);
-    if (interrupted) {
-        for (const r of results.filter((x) => !x.ok && x.seconds > 0)) {
-            const stack = await LocalWorkspace.selectStack({ stackName: r.site, workDir: project }, { envVars: { PULUMI_BACKEND_URL: backend } });
-            await stack.cancel().catch((e: Error) => say(`${r.site}: could not clear its lock: ${e.message}`));
-        }
+    for (const site of aborted.filter((s) => !results.find((r) => r.site === s)?.ok)) {
+        const stack = await LocalWorkspace.selectStack({ stackName: site, workDir: project }, { envVars: { PULUMI_BACKEND_URL: backend } });
+        await stack.cancel().catch((e: Error) => say(`${site}: could not clear its lock: ${e.message}`));
     }
     console.log(summaryTable(args.action, results));
     if (args.json) writeFileSync(args.json, JSON.stringify({ action: args.action, backend: describeBackend(backend), results }, null, 2));
