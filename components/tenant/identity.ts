@@ -31,9 +31,18 @@ export interface TenantIdentityArgs {
     roles?: string[];
 }
 
+/**
+ * How often the OpenStack provider retries a request whose connection broke before any answer came (an API worker or
+ * a load balancer in front of it dropping the connection): the provider's `maxRetries`, with backoff between tries. A
+ * request the API answered, with an error or not, is never retried. A busy Keystone closed a destroy's connection
+ * without an answer (EOF), and the destroy failed where one more try would have finished it.
+ */
+export const OPENSTACK_CONNECTION_RETRIES = 5;
+
 /** The provider configuration that signs in to Keystone with a password, scoped to a project. */
 export function passwordProviderArgs(c: KeystoneConnection, region: pulumi.Input<string>): openstack.ProviderArgs {
     return {
+        maxRetries: OPENSTACK_CONNECTION_RETRIES,
         authUrl: c.authUrl,
         region,
         userName: c.username,
@@ -41,6 +50,22 @@ export function passwordProviderArgs(c: KeystoneConnection, region: pulumi.Input
         tenantName: c.projectName,
         userDomainName: c.userDomain ?? "Default",
         projectDomainName: c.projectDomain ?? "Default",
+    };
+}
+
+/** The provider configuration that signs in with the tenant's application credential (inside its project). */
+export function applicationCredentialProviderArgs(c: {
+    authUrl: pulumi.Input<string>;
+    region: pulumi.Input<string>;
+    applicationCredentialId: pulumi.Input<string>;
+    applicationCredentialSecret: pulumi.Input<string>;
+}): openstack.ProviderArgs {
+    return {
+        maxRetries: OPENSTACK_CONNECTION_RETRIES,
+        authUrl: c.authUrl,
+        region: c.region,
+        applicationCredentialId: c.applicationCredentialId,
+        applicationCredentialSecret: pulumi.secret(c.applicationCredentialSecret),
     };
 }
 

@@ -12,7 +12,7 @@ import { tenantAddressPlan } from "./addresses";
 import { TenantAddons } from "./addons";
 import type { CrdManifest } from "./addons/snapshots";
 import { KEYSTONE_AUTH, keystoneAuthSans, keystoneAuthUrl } from "./addons/manifests";
-import { TenantIdentity, type KeystoneConnection } from "./identity";
+import { applicationCredentialProviderArgs, TenantIdentity, type KeystoneConnection } from "./identity";
 import { TenantInfrastructure } from "./infrastructure";
 import { tenantClusterSchema, type TenantClusterInput } from "./args";
 import { APISERVER_PORT, tenantControlPlaneExtras, tenantKubeadmConfig, webhookClusterIP } from "./kubeadm";
@@ -101,7 +101,7 @@ export class TenantCluster extends pulumi.ComponentResource {
             // Everything on OpenStack is created as the tenant's own application credential, inside its project.
             const cloudProvider = new openstack.Provider(
                 `${name}-openstack`,
-                { authUrl: cloud.authUrl, region: cloud.region, applicationCredentialId: cloud.applicationCredentialId, applicationCredentialSecret: cloud.applicationCredentialSecret },
+                applicationCredentialProviderArgs(cloud),
                 child,
             );
             const infra = new TenantInfrastructure(name, { tenant: t, provider: cloudProvider }, child);

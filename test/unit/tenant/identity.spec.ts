@@ -1,7 +1,7 @@
 // The tenant's identity in Keystone under mocks: the project, service user, role assignments and application
 // credential as `@pulumi/openstack` identity resources, who makes each, in which order, and what stays secret.
 import { strict as assert } from "assert";
-import { passwordProviderArgs } from "../../../components/tenant/identity";
+import { OPENSTACK_CONNECTION_RETRIES, passwordProviderArgs } from "../../../components/tenant/identity";
 import { plainStrings, runStack, type RunResult } from "../../helpers/mockRun";
 
 const IDENTITY = "openstack:identity/";
@@ -56,7 +56,7 @@ describe("tenant identity (prod, on the site's own Keystone)", () => {
 
     it("signs in scoped to the named project, in the Default domains unless told otherwise", () => {
         const args = passwordProviderArgs({ authUrl: "http://k/v3", username: "admin", password: "pw", projectName: "admin" }, "r1");
-        assert.deepEqual({ ...args, password: undefined }, { authUrl: "http://k/v3", region: "r1", userName: "admin", password: undefined, tenantName: "admin", userDomainName: "Default", projectDomainName: "Default" });
+        assert.deepEqual({ ...args, password: undefined }, { maxRetries: OPENSTACK_CONNECTION_RETRIES, authUrl: "http://k/v3", region: "r1", userName: "admin", password: undefined, tenantName: "admin", userDomainName: "Default", projectDomainName: "Default" });
         const other = passwordProviderArgs({ authUrl: "http://k/v3", username: "u", password: "pw", projectName: "p", userDomain: "ops", projectDomain: "tenants" }, "r1");
         assert.deepEqual([other.userDomainName, other.projectDomainName], ["ops", "tenants"]);
     });

@@ -7,7 +7,7 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { tenantCloudsYaml } from "../../../../../components/tenant/clouds";
-import { TenantIdentity } from "../../../../../components/tenant/identity";
+import { applicationCredentialProviderArgs, TenantIdentity } from "../../../../../components/tenant/identity";
 import { TenantInfrastructure } from "../../../../../components/tenant/infrastructure";
 import { tenantSchema } from "../../../../../stacks/config/schema";
 
@@ -21,7 +21,8 @@ const cloud = t.cloud;
 // As stacks/compose.ts names them: the same URNs a site's stack has, under a component of the same name.
 const connection = { authUrl: cloud.authUrl, username: cloud.username, password: config.requireSecret("tenantCloudPassword"), projectName: cloud.projectName, userDomain: cloud.userDomain, projectDomain: cloud.projectDomain };
 const identity = new TenantIdentity("tenant", { connection, region: cloud.region, project: t.project, cluster: t.name, roles: t.roles });
-const credential = { authUrl: cloud.authUrl, region: cloud.region, applicationCredentialId: identity.applicationCredentialId, applicationCredentialSecret: identity.applicationCredentialSecret };
+const appCredential = { authUrl: cloud.authUrl, region: cloud.region, applicationCredentialId: identity.applicationCredentialId, applicationCredentialSecret: identity.applicationCredentialSecret };
+const credential = applicationCredentialProviderArgs(appCredential);
 
 // `keyPair` names a Nova key pair the tenant already has; in the lab the tenant's own credential makes it here
 // first. The infrastructure's provider depends on it, so every instance waits for it (and a destroy removes it last).
@@ -33,7 +34,7 @@ const infra = new TenantInfrastructure("tenant", { tenant: t, provider });
 export const projectId = identity.projectId;
 export const applicationCredentialId = identity.applicationCredentialId;
 /** For the teams that build on the tenant cluster: a clouds.yaml with the application credential (secret). */
-export const cloudsYaml = pulumi.secret(tenantCloudsYaml({ cloud: t.name, ...credential }));
+export const cloudsYaml = pulumi.secret(tenantCloudsYaml({ cloud: t.name, ...appCredential }));
 export const apiAddress = infra.apiAddress;
 export const loadBalancerId = infra.loadBalancerId;
 export const networkId = infra.networkId;
