@@ -71,6 +71,20 @@ export function nonConformance(value: unknown, spec: TypeSpec, schema: ProviderS
     }
 }
 
+/**
+ * A provider's configuration reaches its plugin with every non-string value JSON-encoded in a string (the SDK sends
+ * provider inputs the way stack config is written), and the plugin decodes it against its schema. So `maxRetries: 5`
+ * arrives as "5"; the check decodes it first, and a string that does not decode stays a string (and is reported).
+ */
+export function providerConfigValue(type: string, value: unknown, spec: TypeSpec): unknown {
+    if (type !== PROVIDER_TYPE || typeof value !== "string" || spec.type === "string" || spec.$ref) return value;
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
 /** The inputs the program set on an OpenStack resource, as the provider sees them. */
 function inputsOf(r: Registered): Record<string, unknown> {
     return Object.fromEntries(Object.entries(r.inputs).filter(([, v]) => v !== undefined));
@@ -173,7 +187,7 @@ describe("OSK's OpenStack provider serves what @pulumi/openstack sends (built pl
                 // The engine's own provider inputs, not the plugin's.
                 if (r.type === PROVIDER_TYPE && ["version", "pluginDownloadURL"].includes(key)) continue;
                 if (!props[key]) problems.push(`${r.type} ${r.name}: ${key} is not an input of the provider`);
-                else problems.push(...nonConformance(value, props[key], schema, `${r.type} ${r.name}: ${key}`));
+                else problems.push(...nonConformance(providerConfigValue(r.type, value, props[key]), props[key], schema, `${r.type} ${r.name}: ${key}`));
             }
             for (const key of spec.requiredInputs ?? []) {
                 if (inputsOf(r)[key] === undefined) problems.push(`${r.type} ${r.name}: the provider requires ${key}, which OSK does not set`);

@@ -15,8 +15,8 @@
 #
 # What is real and what stands in (each stand-in is a lab fixture under tools/lab/openstack/drivers/):
 # - Nova runs Nova's own fake virt driver (nova.virt.fake.FakeDriver): one nova-compute process per fake hypervisor
-#   host (OSK_LAB_COMPUTES, default 3, so hard anti-affinity for 3 masters has room); instances become ACTIVE and
-#   are placed by the real scheduler and Placement, but nothing boots.
+#   host (OSK_LAB_COMPUTES, default 5: hard anti-affinity for 3 masters has room to spare, see [scheduler] below);
+#   instances become ACTIVE and are placed by the real scheduler and Placement, but nothing boots.
 # - Neutron's ML2 binds ports through the lab mechanism driver `osk_lab` (no agents, no Open vSwitch): ports get
 #   bound and ACTIVE, addresses, security groups, routers and floating IPs are real API objects, no packet flows.
 # - Octavia runs the amphora provider with its noop amphora/compute/volume/image drivers and the lab network
@@ -37,7 +37,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 HOST=127.0.0.1
 REGION=RegionOne
 PY=/usr/bin/python3
-COMPUTES=${OSK_LAB_COMPUTES:-3}
+COMPUTES=${OSK_LAB_COMPUTES:-5}
 
 P_KEYSTONE=16000 P_MARIADB=16306 P_RABBIT=16672 P_EPMD=16369 P_RABBIT_DIST=16671
 P_PLACEMENT=16778 P_GLANCE=16292 P_NOVA=16774 P_NEUTRON=16696 P_OCTAVIA=16876 P_CINDER=16776
@@ -369,7 +369,9 @@ workers = 1
 discover_hosts_in_cells_interval = 15
 # Anti-affinity members booted at once can be sent to the same host before either is on it; the compute host's
 # late check then reschedules. The fake hosts weigh the same, so without a shuffle every retry picks the same one
-# again, and 3 attempts (the default) ran out in a lab run. A site's Nova copes the same way.
+# again, and 3 attempts (the default) ran out in a lab run. A site's Nova copes the same way. The alternates a
+# reschedule takes are fixed when the instance is first scheduled: with exactly 3 hosts for 3 masters booted at once,
+# a cold run's master collided on all three and went to ERROR ("Exhausted all hosts available"). Hence 5 hosts.
 max_attempts = 10
 [filter_scheduler]
 enabled_filters = ComputeFilter,ComputeCapabilitiesFilter,ImagePropertiesFilter,ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter
