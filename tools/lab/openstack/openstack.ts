@@ -96,6 +96,11 @@ export function startOpenStack(dir: string, fixtures: OpenStackFixtures = stackF
     return { installSeconds: (t1 - t0) / 1000, startSeconds: (t2 - t1) / 1000, fixturesSeconds: (Date.now() - t2) / 1000, phases };
 }
 
+/** How many fake hypervisors (nova-compute hosts) the last start in `dir` made (OSK_LAB_COMPUTES, default 5). */
+export function computeHosts(dir: string): number {
+    return Number(readFileSync(join(dir, "computes"), "utf8").trim());
+}
+
 /** Stops every process of the lab's OpenStack in `dir` by PID (also when `dir` is gone); throws when one survives. */
 export function stopOpenStack(dir: string): void {
     sh([join(HERE, "openstack.sh"), "stop", dir], "stopping the lab's OpenStack");
