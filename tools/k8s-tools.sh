@@ -147,7 +147,13 @@ mkdir -p "$bindir" "$stamps" "$logs"
 # One build at a time per cache: lab parts that start side by side on a cold machine each ask for their tools, and
 # two builds of one piece would share its work directory. The second waits, then finds the binaries there.
 exec 8>"$root/build.lock"
-flock -n 8 || { say "another build of these tools is under way (lock $root/build.lock); waiting for it"; flock 8; }
+# Waiting says so every 15 s: the other build can take a quarter of an hour on a cold machine.
+if ! flock -n 8; then
+  say "another build of these tools is under way (lock $root/build.lock); waiting for it"
+  waited=0
+  until flock -w 15 8; do waited=$((waited + 15)); say "still waiting for the other build: ${waited} s"; done
+  [ "$waited" = 0 ] || say "the other build is done after about ${waited} s"
+fi
 # Go's output goes to the piece's log unless OSK_VERBOSE=1; failures name the log and show its tail.
 log=/dev/null
 quiet() {

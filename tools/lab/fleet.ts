@@ -96,7 +96,8 @@ function nodesOf(site: string): string[] {
 /** What every site shares: the tools, the state store, the chart repository, the passphrase, the kwok stages. */
 export function startSharedServices(): void {
     mkdirSync(FLEET_LAB, { recursive: true, mode: 0o700 });
-    run("bash", ["tools/k8s-tools.sh", "kubernetes", "etcd", "kwok", "helm", "versitygw"]);
+    // Its progress on stderr, as the kwok lab's: on a cold machine this builds (or waits for another part's build).
+    labRun("bash", ["tools/k8s-tools.sh", "kubernetes", "etcd", "kwok", "helm", "versitygw"], process.env, "inherit");
     run("bash", ["tools/lab/state/state.sh", "up", paths.state]);
     run("bash", ["test/lab/charts/package.sh", paths.charts]);
     startChartServer(paths.charts, FLEET_CHART_PORT, paths.chartPid, join(FLEET_LAB, "chart-server.log"));
