@@ -21,7 +21,7 @@ cache=${OSK_CACHE:-$HOME/.cache/osk}
 # What a run needs. Disk and memory figures: see the README's "Time, disk and memory" (./osk bench --cold).
 GO_MIN=1.26        # the newest `go` directive among the modules built (sigs.k8s.io/kwok 0.8.0)
 NODE_MIN=22        # older Node.js is fine for npm: the pinned Node.js 22 is then fetched from the npm registry
-DISK_COLD_GIB=${OSK_DOCTOR_DISK_GIB:-17} # Go build cache 10.8, Go module cache 3.5, ~/.cache/osk 1.7, node_modules and npm 0.3 GiB (first-hour --cold), and the lab
+DISK_COLD_GIB=${OSK_DOCTOR_DISK_GIB:-18} # Go build cache 11.1, Go module cache 3.7, ~/.cache/osk 1.7, node_modules and npm 0.3 GiB (first-hour --cold, 16.8 in all), and the lab
 DISK_WARM_GIB=2    # the lab's state, the engine's workspace, logs
 MEM_GIB=4          # the largest build (k8s.io/kubernetes) or the lab with pulumi up, whichever is larger
 # The test tier runs the lab's parts side by side: the kwok lab with its previews, on request the HA lab hosts (4.8
