@@ -4,7 +4,7 @@
 // the output contract from a consumer's side (examples/site-consumer reading a site through a StackReference).
 import { strict as assert } from "assert";
 import { spawn, spawnSync } from "child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { recordedReleases } from "../../tools/engine/recover";
@@ -204,6 +204,39 @@ describe("lab: a fleet of sites on a shared object-store backend", function () {
             assert.equal(destroy.code, 0, destroy.stdout + destroy.stderr);
         } finally {
             consumer.dispose();
+        }
+    });
+});
+
+describe("lab: Kubernetes API clusters started side by side on one machine", function () {
+    // Lab parts run beside one another (the kwok part and this one both start kwok clusters), and kwokctl picks
+    // every component's port by counting down from the same number: without cluster.sh's machine-wide create
+    // lock, two creates at once pick the same ports and one cluster's controller talks to the other's API.
+    it("two clusters created at the same moment each get ports of their own and both come up", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "osk-lab-clusters-test-"));
+        writeFileSync(join(dir, "nodes.txt"), "n1\n");
+        const up = (name: string) =>
+            new Promise<{ code: number; err: string }>((resolve) => {
+                const child = spawn("bash", [join(ROOT, "tools", "lab", "cluster.sh"), "up", join(dir, name), join(dir, "nodes.txt")], { stdio: ["ignore", "ignore", "pipe"] });
+                let err = "";
+                child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+                child.on("close", (code) => resolve({ code: code ?? -1, err }));
+            });
+        try {
+            const [a, b] = await Promise.all([up("a"), up("b")]);
+            assert.equal(a.code, 0, a.err);
+            assert.equal(b.code, 0, b.err);
+            const listen = (name: string) => readFileSync(join(dir, name, "listen"), "utf8").split("\n").filter(Boolean);
+            const shared = listen("a").filter((addr) => listen("b").includes(addr));
+            assert.ok(listen("a").length >= 5, `a listens on ${listen("a").join(" ")}`);
+            assert.deepEqual(shared, [], "no address is listed by both clusters");
+            for (const name of ["a", "b"]) {
+                const nodes = spawnSync(join(binDir(), "kubectl"), ["--kubeconfig", join(dir, name, "kubeconfig"), "get", "nodes", "-o", "name"], { encoding: "utf8" });
+                assert.equal(nodes.stdout.trim(), "node/n1", `${name}: ${nodes.stderr}`);
+            }
+        } finally {
+            for (const name of ["a", "b"]) spawnSync("bash", [join(ROOT, "tools", "lab", "cluster.sh"), "down", join(dir, name)], { stdio: "inherit" });
+            rmSync(dir, { recursive: true, force: true });
         }
     });
 });

@@ -22,6 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cluster_name=osk-lab # kwokctl's cluster name; each statedir has its own kwokctl workdir, so it never clashes
 components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok-controller)
 timeout=${LAB_TIMEOUT:-120}
+port_lock=${OSK_LAB_PORT_LOCK:-/tmp/osk-lab-kwokctl-ports.lock} # shared by every lab on this machine
 
 say() { printf '[lab-cluster] %s\n' "$*" >&2; }
 die() { printf '[lab-cluster] error: %s\n' "$*" >&2; exit 1; }
@@ -340,6 +341,18 @@ do_up() {
   # from editing ~/.kube/config. The kwok.yaml it writes carries its default stages (node-initialize,
   # node-heartbeat-with-lease, pod-ready, pod-complete, pod-delete), since no Stage CRD is enabled.
   # --disable-qps-limits: the client rate limits of kwok and the controllers only slow a lab down.
+  # kwokctl picks each port by counting down from 32767 and binds it only when the component starts, so two
+  # clusters created at once on this machine (two lab parts side by side) pick the same ports and one of them
+  # fails to bind. One create at a time, machine-wide; the lock's fd is closed for kwokctl so that the
+  # components it leaves running never hold it.
+  local waited=0
+  exec 9>"$port_lock"
+  until flock -n 9; do
+    [ "$waited" -lt "$timeout" ] || fail_up "another lab's cluster create held $port_lock for ${timeout}s"
+    [ $((waited % 15)) -ne 0 ] || [ "$waited" -eq 0 ] || say "waiting for another lab's cluster create: ${waited} s"
+    sleep 1
+    waited=$((waited + 1))
+  done
   say "starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok-controller (kwokctl, binary runtime)"
   kwokctl_ -c "$state/kwokctl.yaml" create cluster --runtime binary --kubeconfig "" --wait "${timeout}s" \
     --timeout "${timeout}s" --disable-qps-limits \
@@ -348,7 +361,8 @@ do_up() {
     --kube-controller-manager-binary "$bin/kube-controller-manager" \
     --kube-scheduler-binary "$bin/kube-scheduler" \
     --kwok-controller-binary "$bin/kwok" \
-    </dev/null >>"$state/kwokctl.log" 2>&1 || fail_up "kwokctl create cluster failed"
+    </dev/null >>"$state/kwokctl.log" 2>&1 9>&- || { exec 9>&-; fail_up "kwokctl create cluster failed"; }
+  exec 9>&-
 
   # Record the PIDs from kwokctl's pid files.
   local c p rows=()

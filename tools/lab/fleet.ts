@@ -130,8 +130,8 @@ export function initSite(site: string, kubeconfigFile: string): void {
 /** Starts the store, the repository and every site's cluster, and sets each site's kubeconfig secret. Idempotent. */
 export function startFleetLab(): void {
     startSharedServices();
-    // One after the other: kwokctl picks each component's port as a free one when it starts, and two starting at
-    // once can pick the same. Each is its own etcd, API server, controller manager, scheduler and kwok.
+    // One after the other: cluster.sh lets one kwokctl create pick its ports at a time on the machine anyway.
+    // Each is its own etcd, API server, controller manager, scheduler and kwok.
     const kubeconfigs = new Map(fleetSites().map((site) => [site, startCluster(site, nodesOf(site))]));
     prepareProject();
     for (const [site, kubeconfig] of kubeconfigs) initSite(site, kubeconfig);
