@@ -1,7 +1,7 @@
 // The arguments of a tenant cluster: Kubernetes on OpenStack, from the Keystone project to the in-cluster
 // add-ons. The stack configuration embeds the schema as `osk:tenant`.
 import { z } from "zod";
-import { CNI_PLUGINS } from "../cluster/args";
+import { CNI_PLUGINS, kubeadmSchema } from "../cluster/args";
 import { cidr, dnsLabel, hostAddress, httpUrl, ipAddress, kubernetesVersion, port, unixUser } from "../core/fields";
 
 export const VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "*"] as const;
@@ -99,6 +99,10 @@ export const tenantClusterSchema = z.strictObject({
             manifestUrl: httpUrl.optional(),
         })
         .default({ plugin: "calico", version: "v3.30.3" }),
+    /** What the instances' machine image needs of kubeadm beyond the defaults, as `osk:controlPlane` takes it: the
+     * kubelet's settings (e.g. `cgroupDriver: cgroupfs` for an image without systemd), preflight checks to accept,
+     * and kubeadm's add-ons (off where the image or the CNI brings its own). @default the control plane's defaults */
+    kubeadm: kubeadmSchema.pick({ kubelet: true, ignorePreflightErrors: true, addons: true }).partial().default({}),
     /** In-cluster integrations: cloud controller, CSI drivers, Keystone webhook. */
     addons: z
         .strictObject({

@@ -6,7 +6,7 @@ import type { TenantClusterConfig } from "./args";
 import type { RenderOptions } from "../cluster/kubeadm";
 import { addressAt, parseNetwork } from "../net/cidr";
 import type { TenantAddressPlan } from "./addresses";
-import { webhookApiServerArgs, webhookKubeconfig } from "./addons/render";
+import { webhookApiServerArgs, webhookAuthorizationConfig, webhookKubeconfig } from "./addons/render";
 
 /** Index of the webhook Service's fixed ClusterIP: inside the band the apiserver keeps for static addresses. */
 const WEBHOOK_SERVICE_INDEX = 12;
@@ -26,6 +26,7 @@ export function tenantKubeadmConfig(t: TenantClusterConfig, plan: TenantAddressP
         endpoint: { type: "loadBalancer", address: plan.apiVip, port: APISERVER_PORT },
         network: { nodes: t.network.nodes, pods: t.network.pods, services: t.network.services },
         cni: t.cni,
+        ...t.kubeadm,
         ...(t.packages.kubernetesRepository ? { packages: { kubernetesRepository: t.packages.kubernetesRepository } } : {}),
         ssh: { user: t.ssh.user, ...(t.ssh.jumpHost ? { jumpHost: t.ssh.jumpHost } : {}) },
         masters: plan.masters,
@@ -45,7 +46,11 @@ export function tenantControlPlaneExtras(webhookUrl: string, caPem: pulumi.Input
         kubeletArgs: { "cloud-provider": "external" },
         apiServer: {
             args: webhookApiServerArgs(WEBHOOK_CONFIG_DIR),
-            files: { [`${WEBHOOK_CONFIG_DIR}/authn.kubeconfig`]: content, [`${WEBHOOK_CONFIG_DIR}/authz.kubeconfig`]: content },
+            files: {
+                [`${WEBHOOK_CONFIG_DIR}/authn.kubeconfig`]: content,
+                [`${WEBHOOK_CONFIG_DIR}/authz.kubeconfig`]: content,
+                [`${WEBHOOK_CONFIG_DIR}/authorization.yaml`]: webhookAuthorizationConfig(WEBHOOK_CONFIG_DIR),
+            },
         },
     };
 }

@@ -118,11 +118,48 @@ export function webhookKubeconfig(url: string, caPem: string): string {
     ].join("\n");
 }
 
-/** Flags every tenant apiserver gets so Keystone tokens authenticate and the policy authorizes. */
+/** Longest an apiserver waits for the webhook's authorization answer before going on without it. */
+export const WEBHOOK_AUTHORIZATION_TIMEOUT = "3s";
+
+/**
+ * The apiservers' authorization chain (an AuthorizationConfiguration): Node, RBAC, then the Keystone webhook for the
+ * requests RBAC has no opinion on. The webhook runs as a pod of this very cluster, so nothing the cluster needs to
+ * come up may wait on it: requests of the cluster's own identities (every `system:` user, `system:masters`, kubeadm's
+ * admin group) never go to it, and when it does not answer within a few seconds the request is refused instead of
+ * hanging (found on real hosts: kubeadm init first tries admin.conf, expects "forbidden", and its 10 s timeout ran
+ * out while the apiserver waited 30 s for a webhook that did not exist yet).
+ */
+export function webhookAuthorizationConfig(dir = "/etc/kubernetes/keystone-auth"): string {
+    return [
+        "apiVersion: apiserver.config.k8s.io/v1",
+        "kind: AuthorizationConfiguration",
+        "authorizers:",
+        "  - { type: Node, name: node }",
+        "  - { type: RBAC, name: rbac }",
+        "  - type: Webhook",
+        "    name: keystone",
+        "    webhook:",
+        `      timeout: ${WEBHOOK_AUTHORIZATION_TIMEOUT}`,
+        "      authorizedTTL: 5m",
+        "      unauthorizedTTL: 30s",
+        "      subjectAccessReviewVersion: v1beta1",
+        "      matchConditionSubjectAccessReviewVersion: v1",
+        "      failurePolicy: Deny",
+        "      connectionInfo:",
+        "        type: KubeConfigFile",
+        `        kubeConfigFile: ${dir}/authz.kubeconfig`,
+        "      matchConditions:",
+        "        - expression: \"!request.user.startsWith('system:')\"",
+        "        - expression: \"!('system:masters' in request.groups) && !('kubeadm:cluster-admins' in request.groups)\"",
+        "",
+    ].join("\n");
+}
+
+/** Flags every tenant apiserver gets so Keystone tokens authenticate and the policy authorizes (the files they name
+ * are `webhookKubeconfig` and `webhookAuthorizationConfig`). */
 export function webhookApiServerArgs(dir = "/etc/kubernetes/keystone-auth"): Record<string, string> {
     return {
         "authentication-token-webhook-config-file": `${dir}/authn.kubeconfig`,
-        "authorization-webhook-config-file": `${dir}/authz.kubeconfig`,
-        "authorization-mode": "Node,RBAC,Webhook",
+        "authorization-config": `${dir}/authorization.yaml`,
     };
 }

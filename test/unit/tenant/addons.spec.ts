@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { parse } from "yaml";
-import { cinderStorageClasses, keystoneAuthPolicy, keystoneAuthSync, manilaStorageClass, renderCloudConf, webhookApiServerArgs, webhookKubeconfig } from "../../../components/tenant/addons/render";
+import { cinderStorageClasses, keystoneAuthPolicy, keystoneAuthSync, manilaStorageClass, renderCloudConf, webhookApiServerArgs, webhookAuthorizationConfig, webhookKubeconfig } from "../../../components/tenant/addons/render";
 import type { TenantClusterConfig } from "../../../stacks/config/schema";
 import { model } from "../../helpers/models";
 
@@ -60,15 +60,39 @@ describe("tenant add-on configuration", () => {
         assert.equal(keystoneAuthSync(tenant((v) => (v.tenant.keystoneAuth.sync = { enabled: false }))), undefined);
     });
 
-    it("apiservers reach the webhook through a kubeconfig-format file and authorize Node,RBAC,Webhook", () => {
+    it("apiservers reach the webhook through a kubeconfig-format file and authorize Node, RBAC, then the webhook", () => {
         const kc = parse(webhookKubeconfig("https://127.0.0.1:8443/webhook", "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n"));
         assert.equal(kc.clusters[0].cluster.server, "https://127.0.0.1:8443/webhook");
         assert.match(Buffer.from(kc.clusters[0].cluster["certificate-authority-data"], "base64").toString(), /BEGIN CERTIFICATE/);
         assert.equal(kc["current-context"], "keystone-auth");
         assert.deepEqual(webhookApiServerArgs(), {
             "authentication-token-webhook-config-file": "/etc/kubernetes/keystone-auth/authn.kubeconfig",
-            "authorization-webhook-config-file": "/etc/kubernetes/keystone-auth/authz.kubeconfig",
-            "authorization-mode": "Node,RBAC,Webhook",
+            "authorization-config": "/etc/kubernetes/keystone-auth/authorization.yaml",
         });
+        const config = parse(webhookAuthorizationConfig());
+        assert.equal(config.kind, "AuthorizationConfiguration");
+        assert.deepEqual(config.authorizers.map((a: { type: string }) => a.type), ["Node", "RBAC", "Webhook"]);
+        assert.equal(config.authorizers[2].webhook.connectionInfo.kubeConfigFile, "/etc/kubernetes/keystone-auth/authz.kubeconfig");
+    });
+
+    it("never lets the cluster's own identities wait on the webhook, and never waits long for it", () => {
+        const webhook = parse(webhookAuthorizationConfig()).authorizers[2].webhook;
+        // The conditions as the apiserver evaluates them (CEL): every one must hold for the webhook to be asked.
+        const asked = (user: string, groups: string[]) =>
+            webhook.matchConditions.every(({ expression }: { expression: string }) => {
+                const prefix = /^!request\.user\.startsWith\('([^']+)'\)$/.exec(expression);
+                if (prefix) return !user.startsWith(prefix[1]);
+                const excluded = [...expression.matchAll(/'([^']+)' in request\.groups/g)].map((m) => m[1]);
+                assert.ok(excluded.length > 0, `a condition this test does not read: ${expression}`);
+                return excluded.every((g) => !groups.includes(g));
+            });
+        assert.ok(!asked("kubernetes-super-admin", ["system:masters"]), "kubeadm's super-admin");
+        assert.ok(!asked("kubernetes-admin", ["kubeadm:cluster-admins"]), "kubeadm's admin.conf, refused by RBAC before its binding exists");
+        assert.ok(!asked("system:kube-controller-manager", []));
+        assert.ok(!asked("system:node:apps-master-1", ["system:nodes"]));
+        assert.ok(!asked("system:serviceaccount:kube-system:k8s-keystone-auth", ["system:serviceaccounts"]));
+        assert.ok(asked("alice", ["4f0e4c0bdbd64fb0a3a1e6e5b1a7c2d1"]), "a Keystone user is");
+        assert.equal(webhook.failurePolicy, "Deny");
+        assert.ok(parseInt(webhook.timeout, 10) < 10, `${webhook.timeout}: under kubeadm's 10 s request timeout`);
     });
 });

@@ -42,9 +42,10 @@ describe("tenant cluster on OpenStack (prod under mocks)", () => {
         const init = run.byName("tenant-cluster-init-apps-master-1");
         const docs = parseAllDocuments(init.inputs.files[INIT_TEMPLATE]).map((d) => d.toJS());
         const args = Object.fromEntries(docs.find((d) => d.kind === "ClusterConfiguration").apiServer.extraArgs.map((a: any) => [a.name, a.value]));
-        assert.equal(args["authorization-mode"], "Node,RBAC,Webhook");
         assert.equal(args["authentication-token-webhook-config-file"], "/etc/kubernetes/keystone-auth/authn.kubeconfig");
-        assert.equal(args["authorization-webhook-config-file"], "/etc/kubernetes/keystone-auth/authz.kubeconfig");
+        assert.equal(args["authorization-config"], "/etc/kubernetes/keystone-auth/authorization.yaml");
+        assert.equal(args["authorization-mode"], undefined, "the configuration file replaces the mode flag (the apiserver refuses both)");
+        assert.match(init.inputs.files["/etc/kubernetes/keystone-auth/authorization.yaml"], /kubeConfigFile: \/etc\/kubernetes\/keystone-auth\/authz\.kubeconfig/);
         const kubelet = docs.find((d) => d.kind === "InitConfiguration").nodeRegistration.kubeletExtraArgs;
         assert.deepEqual(kubelet.find((a: any) => a.name === "cloud-provider"), { name: "cloud-provider", value: "external" });
         for (const r of [init, run.byName("tenant-cluster-join-apps-master-2")]) {
