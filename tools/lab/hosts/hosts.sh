@@ -7,6 +7,11 @@
 # Nothing is bound outside the bridge's addresses and loopback.
 #
 #   hosts.sh up <statedir> <hosts-file>   create the bridge and start every host; prints "<name> <address>" lines
+#   hosts.sh prepare <statedir>           what `up` does before the first host: tools, images, key, the bridge
+#   hosts.sh add <statedir> <name> <address> [<authorized-keys-file>]
+#                                         one more host on a prepared statedir (its root login takes the given key
+#                                         instead of the lab's); several may be added at once
+#   hosts.sh remove <statedir> <name>     power the host off and remove it, disk and all
 #   hosts.sh down <statedir>              power every host off (by PID), remove namespaces, links, cgroups, state
 #   hosts.sh poweroff <statedir> <name>   power loss: SIGKILL the host's init (its PID namespace ends with it)
 #   hosts.sh poweron <statedir> <name>    boot the host again from its kept disk
@@ -16,16 +21,17 @@
 #   hosts.sh exec <statedir> <name> CMD…  run a command inside a host (its namespaces)
 #
 # <hosts-file>: "<name> <address>" per line, addresses in 10.30.0.0/24 from 10.30.0.11 (10.30.0.10 is the VIP).
-# <statedir>: key, key.pub (the lab's SSH key, 0600), hosts, and per host <name>/disk, <name>/pid, <name>/console.
+# <statedir>: key, key.pub (the lab's SSH key, 0600), hosts, network, env, and per host <name>/disk, <name>/pid,
+# <name>/console.
+# The network: OSK_HOSTS_BRIDGE (default osk-hosts0), OSK_HOSTS_GATEWAY (the bridge's address and the hosts'
+# default route, a /24; default 10.30.0.1/24), OSK_HOSTS_VETH_PREFIX (default oskh), read at `up` or `prepare` and
+# kept in <statedir>/network for every later command, so two labs on two bridges never touch each other's links.
 # The hosts' kubelets set vm.overcommit_memory, kernel.panic and kernel.panic_on_oops on the machine (those are not
 # per namespace); `down` puts the values from before `up` back. Root is required. Env: OSK_K8S_BIN (default from tools/k8s-tools.sh --env), OSK_LAB_IMAGES (default images.sh).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-BRIDGE=osk-hosts0
-BRIDGE_ADDR=10.30.0.1/24
-NET_PREFIX=10.30.0.
 CGROUP_PREFIX=osk-lab-
 
 say() { printf '[lab-hosts] %s\n' "$*" >&2; }
@@ -36,8 +42,20 @@ usage() { sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 cmd=${1:-}; [ -n "$cmd" ] || usage; shift
 state=$(realpath -m -- "${1:?statedir}"); shift
 
+if [ -f "$state/network" ]; then
+  # shellcheck source=/dev/null
+  . "$state/network"
+else
+  BRIDGE=${OSK_HOSTS_BRIDGE:-osk-hosts0} BRIDGE_ADDR=${OSK_HOSTS_GATEWAY:-10.30.0.1/24} VETH_PREFIX=${OSK_HOSTS_VETH_PREFIX:-oskh}
+fi
+[[ $BRIDGE_ADDR =~ ^(([0-9]{1,3}\.){3})[0-9]{1,3}/24$ ]] || die "gateway '$BRIDGE_ADDR': expected an IPv4 address with /24, e.g. 10.30.0.1/24"
+NET_PREFIX=${BASH_REMATCH[1]}
+[[ $BRIDGE =~ ^[a-z][a-z0-9-]{0,14}$ ]] || die "bridge '$BRIDGE': expected an interface name of at most 15 characters"
+[[ $VETH_PREFIX =~ ^[a-z]{1,12}$ ]] || die "veth prefix '$VETH_PREFIX': expected 1 to 12 lower-case letters"
+net_save() { printf 'BRIDGE=%s\nBRIDGE_ADDR=%s\nVETH_PREFIX=%s\n' "$BRIDGE" "$BRIDGE_ADDR" "$VETH_PREFIX" >"$state/network"; }
+
 netns_of() { echo "osk-$1"; }
-veth_of() { echo "oskh${2##*.}"; } # name address -> root-side veth name, e.g. oskh11
+veth_of() { echo "$VETH_PREFIX${2##*.}"; } # name address -> root-side veth name, e.g. oskh11
 addr_of() { awk -v n="$1" '$1 == n {print $2}' "$state/hosts"; }
 names() { awk 'NF >= 2 && $1 !~ /^#/ {print $1}' "$state/hosts"; }
 
@@ -53,7 +71,11 @@ host_procs() { # name -> every PID in the host's cgroup (the init and all it sta
   find "/sys/fs/cgroup/pids/$CGROUP_PREFIX$1" -name cgroup.procs -exec cat {} + 2>/dev/null
 }
 
+# What `prepare` found (the binaries and the images), for the commands that run later, e.g. from a hypervisor.
+saved_env() { if [ -z "${OSK_K8S_BIN:-}" ] && [ -f "$state/env" ]; then . "$state/env"; fi; }
+
 bins() {
+  saved_env
   if [ -z "${OSK_K8S_BIN:-}" ]; then
     local envout
     envout=$(bash "$repo/tools/k8s-tools.sh" --env kubeadm kubelet kubernetes etcd) || die "the Kubernetes binaries are missing: run tools/k8s-tools.sh kubernetes etcd kubelet"
@@ -98,6 +120,40 @@ bridge_up() {
   ip link set "$BRIDGE" up
 }
 
+prepare() { # everything but the hosts: tools, images, packages, the key, mount points, the bridge
+  bins; images
+  bash "$repo/tools/ensure-packages.sh" openssh-server containerd runc containernetworking-plugins keepalived haproxy iptables conntrack socat ethtool ebtables curl
+  mkdir -p "$state"; chmod 0700 "$state"
+  [ -f "$state/key" ] || ssh-keygen -q -t ed25519 -N '' -f "$state/key" -C osk-lab-hosts
+  # Mount points the hosts' disks are bound on (empty directories on the machine).
+  while read -r p; do [ -n "$p" ] && mkdir -p "$p"; done <"$here/private-dirs"
+  for f in /etc/hosts /etc/hostname /etc/resolv.conf /etc/fstab; do [ -e "$f" ] || touch "$f"; done
+  [ -f "$state/network" ] || net_save
+  printf 'OSK_K8S_BIN=%q\nOSK_LAB_IMAGES=%q\n' "$OSK_K8S_BIN" "$OSK_LAB_IMAGES" >"$state/env"
+  [ -f "$state/hosts" ] || : >"$state/hosts"
+  bridge_up
+  sysctls_save
+}
+
+with_lock() { # cmd...: one change of the hosts file at a time (hosts are added and removed concurrently)
+  local rc=0
+  exec 8>>"$state/lock"
+  flock 8
+  "$@" || rc=$?
+  exec 8>&-
+  return $rc
+}
+hosts_add_line() { # name address
+  local have
+  have=$(addr_of "$1")
+  [ -z "$have" ] || [ "$have" = "$2" ] || die "host $1 already has address $have"
+  [ -n "$have" ] || echo "$1 $2" >>"$state/hosts"
+  local other
+  other=$(awk -v a="$2" -v n="$1" '$2 == a && $1 != n {print $1}' "$state/hosts")
+  [ -z "$other" ] || die "address $2 is already host $other's"
+}
+hosts_drop_line() { awk -v n="$1" '$1 != n' "$state/hosts" >"$state/hosts.tmp" && mv -f "$state/hosts.tmp" "$state/hosts"; }
+
 # A fresh disk: the host's private directories, its identity, sshd with the lab key, containerd for a host with
 # no systemd (cgroupfs), the kubelet's lab flags, and the Kubernetes binaries at the lab's version.
 disk_create() { # name address
@@ -125,7 +181,12 @@ MaxStartups 50
 Subsystem sftp /usr/lib/openssh/sftp-server
 EOF
   install -d -m 0700 "$d/root/.ssh"
-  install -m 0600 "$state/key.pub" "$d/root/.ssh/authorized_keys"
+  # A host added with its own key (an instance's key pair) takes that one; the others the lab's.
+  if [ -f "$state/$name/authorized_keys" ]; then
+    install -m 0600 "$state/$name/authorized_keys" "$d/root/.ssh/authorized_keys"
+  else
+    install -m 0600 "$state/key.pub" "$d/root/.ssh/authorized_keys"
+  fi
   cat >"$d/etc/containerd/config.toml" <<'EOF'
 # lab host: containerd 1.6 (Debian) as the host's machine image configures it. No systemd here, so cgroupfs;
 # restrict_oom_score_adj because CAP_SYS_RESOURCE is not in the machine's bounding set (every sandbox fails
@@ -239,17 +300,8 @@ sysctls_restore() { [ ! -f "$state/sysctl.saved" ] || sysctl -q -p "$state/sysct
 case $cmd in
   up)
     hostsfile=${1:?hosts-file}
-    bins; images
-    bash "$repo/tools/ensure-packages.sh" openssh-server containerd runc containernetworking-plugins keepalived haproxy iptables conntrack socat ethtool ebtables curl
-    mkdir -p "$state"; chmod 0700 "$state"
-    [ -f "$state/hosts" ] && ! cmp -s "$hostsfile" "$state/hosts" && cp "$hostsfile" "$state/hosts.new" || true
+    prepare
     cp "$hostsfile" "$state/hosts"
-    [ -f "$state/key" ] || ssh-keygen -q -t ed25519 -N '' -f "$state/key" -C osk-lab-hosts
-    # Mount points the hosts' disks are bound on (empty directories on the machine).
-    while read -r p; do [ -n "$p" ] && mkdir -p "$p"; done <"$here/private-dirs"
-    for f in /etc/hosts /etc/hostname /etc/resolv.conf /etc/fstab; do [ -e "$f" ] || touch "$f"; done
-    bridge_up
-    sysctls_save
     t0=$SECONDS
     for n in $(names); do power_on "$n"; say "$n $(addr_of "$n") up (pid $(cat "$state/$n/pid"))"; done
     say "$(names | wc -l) hosts up in $((SECONDS - t0)) s"
@@ -264,6 +316,26 @@ case $cmd in
     [ -z "$left" ] || die "left running: $left"
     rm -rf -- "$state"
     say "lab hosts removed"
+    ;;
+  prepare) prepare; say "prepared $state: bridge $BRIDGE ($BRIDGE_ADDR)" ;;
+  add)
+    n=${1:?name} a=${2:?address} keyfile=${3:-}
+    [[ $n =~ ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$ ]] || die "host name '$n': expected a DNS label"
+    [[ $a == "$NET_PREFIX"* ]] || die "$n: address $a is outside the bridge's network ${NET_PREFIX}0/24"
+    [ -f "$state/network" ] || die "$state is not prepared: run '$0 prepare $state' first"
+    bins; images
+    with_lock hosts_add_line "$n" "$a"
+    mkdir -p "$state/$n"
+    if [ -n "$keyfile" ]; then install -m 0600 "$keyfile" "$state/$n/authorized_keys"; fi
+    power_on "$n"; say "$n $a added (pid $(cat "$state/$n/pid"))"
+    ;;
+  remove)
+    n=${1:?name}
+    [ -n "$(addr_of "$n")" ] || { say "no host $n in $state"; exit 0; }
+    power_off "$n"
+    rm -rf -- "${state:?}/$n"
+    with_lock hosts_drop_line "$n"
+    say "$n removed"
     ;;
   poweroff) power_off "${1:?name}"; say "$1 powered off" ;;
   poweron) bins; images; power_on "${1:?name}"; say "$1 powered on (pid $(cat "$state/$1/pid"))" ;;

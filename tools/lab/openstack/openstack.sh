@@ -17,6 +17,11 @@
 # - Nova runs Nova's own fake virt driver (nova.virt.fake.FakeDriver): one nova-compute process per fake hypervisor
 #   host (OSK_LAB_COMPUTES, default 5: hard anti-affinity for 3 masters has room to spare, see [scheduler] below);
 #   instances become ACTIVE and are placed by the real scheduler and Placement, but nothing boots.
+#   With OSK_LAB_INSTANCE_HOSTS=<dir> at the first start, Nova runs the lab's host driver instead (a FakeDriver
+#   that also boots a lab host, tools/lab/hosts, for every instance with an address on the tenant network
+#   OSK_LAB_TENANT_GATEWAY, default 192.168.100.1/24, whose gateway is the bridge osk-tenant0 in the machine's
+#   namespace: the route a site has to its tenant networks), and Octavia the lab's amphora driver (HAProxy in a
+#   namespace holding the VIP, tools/lab/openstack/amphora.sh). The choice is kept in the state dir.
 # - Neutron's ML2 binds ports through the lab mechanism driver `osk_lab` (no agents, no Open vSwitch): ports get
 #   bound and ACTIVE, addresses, security groups, routers and floating IPs are real API objects, no packet flows.
 # - Octavia runs the amphora provider with its noop amphora/compute/volume/image drivers and the lab network
@@ -38,6 +43,9 @@ HOST=127.0.0.1
 REGION=RegionOne
 PY=/usr/bin/python3
 COMPUTES=${OSK_LAB_COMPUTES:-5}
+TENANT_BRIDGE=osk-tenant0
+TENANT_GATEWAY=${OSK_LAB_TENANT_GATEWAY:-192.168.100.1/24}
+HOSTS_DIR= # the instance hosts' state dir when the data plane is on (set by start)
 
 P_KEYSTONE=16000 P_MARIADB=16306 P_RABBIT=16672 P_EPMD=16369 P_RABBIT_DIST=16671
 P_PLACEMENT=16778 P_GLANCE=16292 P_NOVA=16774 P_NEUTRON=16696 P_OCTAVIA=16876 P_CINDER=16776
@@ -346,7 +354,7 @@ $(common nova)
 my_ip = $HOST
 state_path = $SD/nova
 instances_path = $SD/nova/instances
-compute_driver = fake.FakeDriver
+compute_driver = $(if [ -n "$HOSTS_DIR" ]; then echo osk_lab_hosts.LabHostDriver; else echo fake.FakeDriver; fi)
 enabled_apis = osapi_compute
 osapi_compute_listen = $HOST
 osapi_compute_listen_port = $P_NOVA
@@ -400,6 +408,7 @@ EOF
   local i
   for ((i = 1; i <= COMPUTES; i++)); do
     printf '[DEFAULT]\nhost = fake-compute-%s\nlog_file = %s\n' "$i" "$LOGS/nova-compute-$i.log" >"$ETC/nova-compute-$i.conf"
+    [ -z "$HOSTS_DIR" ] || printf '[osk_lab]\nhosts_dir = %s\nhosts_script = %s\n' "$HOSTS_DIR" "$HERE/../hosts/hosts.sh" >>"$ETC/nova-compute-$i.conf"
   done
 
   cat >"$ETC/neutron.conf" <<EOF
@@ -458,13 +467,14 @@ default_provider_driver = amphora
 connection = $(db_url octavia)
 [controller_worker]
 workers = 1
-amphora_driver = amphora_noop_driver
+amphora_driver = $(if [ -n "$HOSTS_DIR" ]; then echo osk_lab_amphora_driver; else echo amphora_noop_driver; fi)
 compute_driver = compute_noop_driver
 network_driver = osk_lab_network_driver
 volume_driver = volume_noop_driver
 image_driver = image_noop_driver
 distributor_driver = distributor_noop_driver
 loadbalancer_topology = SINGLE
+$(if [ -n "$HOSTS_DIR" ]; then printf '[osk_lab]\nhosts_dir = %s\namphora_script = %s\namphorae_dir = %s\n[controller_worker]\n' "$HOSTS_DIR" "$HERE/amphora.sh" "$SD/octavia/amphorae"; fi)
 # Placeholders: the noop compute driver never boots an amphora.
 amp_boot_network_list = 00000000-0000-4000-8000-000000000001
 amp_secgroup_list = 00000000-0000-4000-8000-000000000002
@@ -590,7 +600,8 @@ service_table() {
   echo "nova-api nova.conf $P_NOVA /usr/bin/nova-api"
   echo "nova-conductor nova.conf - /usr/bin/nova-conductor"
   echo "nova-scheduler nova.conf - /usr/bin/nova-scheduler"
-  for ((i = 1; i <= COMPUTES; i++)); do echo "nova-compute-$i nova.conf,nova-compute-$i.conf - nova.cmd.compute"; done
+  # nova-compute through the lab's launcher: the lab host driver must be importable from nova.virt.
+  for ((i = 1; i <= COMPUTES; i++)); do echo "nova-compute-$i nova.conf,nova-compute-$i.conf - osk_lab_drivers.nova_compute"; done
   echo "neutron-server neutron.conf $P_NEUTRON /usr/bin/neutron-server"
   echo "octavia-api octavia.conf $P_OCTAVIA /usr/bin/octavia-api"
   echo "octavia-worker octavia.conf - /usr/bin/octavia-worker"
@@ -638,6 +649,20 @@ cmd_start() {
   mkdir -p "$SD" "$ETC" "$SEC" "$PIDS" "$LOGS"
   chmod 700 "$SD" "$SEC"
   : >>"$PIDS/order"
+
+  # The tenant network's data plane (instances as lab hosts, VIPs served), chosen at the first start and kept.
+  HOSTS_DIR=
+  if [ -n "${OSK_LAB_INSTANCE_HOSTS:-}" ]; then
+    realpath -m -- "$OSK_LAB_INSTANCE_HOSTS" >"$SD/instance-hosts-dir"
+  fi
+  if [ -s "$SD/instance-hosts-dir" ]; then
+    HOSTS_DIR=$(<"$SD/instance-hosts-dir")
+    t=$(now)
+    OSK_HOSTS_BRIDGE=$TENANT_BRIDGE OSK_HOSTS_GATEWAY=$TENANT_GATEWAY OSK_HOSTS_VETH_PREFIX=osktn \
+      bash "$HERE/../hosts/hosts.sh" prepare "$HOSTS_DIR" || die "preparing the instance hosts in $HOSTS_DIR failed"
+    mkdir -p "$SD/octavia/amphorae"
+    say "instance hosts prepared on $TENANT_BRIDGE ($(awk -F= '$1 == "BRIDGE_ADDR" {print $2}' "$HOSTS_DIR/network")): $(since "$t") s"
+  fi
 
   t=$(now)
   start_mariadb
@@ -710,7 +735,10 @@ cmd_stop() {
     say "not running (no $SD)"
     return 0
   fi
-  local name left=
+  local name left= d
+  # The data plane first, while the services that made it are still up: every served VIP, then every instance host.
+  for d in "$SD"/octavia/amphorae/*/; do [ -d "$d" ] && bash "$HERE/amphora.sh" remove "$d"; done
+  if [ -s "$SD/instance-hosts-dir" ]; then bash "$HERE/../hosts/hosts.sh" down "$(<"$SD/instance-hosts-dir")"; fi
   # Newest first: the services, then RabbitMQ and epmd, then MariaDB (its clients are gone by then).
   if [ -s "$PIDS/order" ]; then
     for name in $(tac "$PIDS/order" | awk '!seen[$0]++'); do

@@ -22,8 +22,12 @@ export const OPENSTACK_KEYSTONE_URL = "http://127.0.0.1:16000/v3";
 export const EXTERNAL_NETWORK = { cidr: "198.51.100.0/24", gateway: "198.51.100.1", poolStart: "198.51.100.10", poolEnd: "198.51.100.250" } as const;
 /** The stack that converges the tenant infrastructure into the lab's OpenStack (test/lab/openstack/tenant). */
 export const TENANT_STACK_FILE = join(ROOT, "test", "lab", "openstack", "tenant", "Pulumi.lab-tenant.yaml");
+/** The whole tenant end to end: its instances become lab hosts (the lab OpenStack started with its instance hosts). */
+export const TENANT_E2E_STACK_FILE = join(ROOT, "test", "lab", "openstack", "tenant", "Pulumi.lab-tenant-e2e.yaml");
 /** Committed stacks whose tenant clusters are built on OpenStack: the lab provides what they name. */
-const STACK_FILES = [TENANT_STACK_FILE, join(ROOT, "Pulumi.prod.yaml")];
+const STACK_FILES = [TENANT_STACK_FILE, TENANT_E2E_STACK_FILE, join(ROOT, "Pulumi.prod.yaml")];
+/** The tenant network the instance hosts boot on: its gateway is the bridge in the machine's namespace. */
+export const INSTANCE_HOSTS_GATEWAY = "192.168.110.1/24";
 
 export interface OpenStackFixtures {
     image: string;
@@ -67,8 +71,8 @@ export function stackFixtures(): OpenStackFixtures {
     return fixturesFor(STACK_FILES.map(tenantOf));
 }
 
-function sh(args: string[], what: string): string {
-    const res = spawnSync("bash", args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+function sh(args: string[], what: string, env: Record<string, string> = {}): string {
+    const res = spawnSync("bash", args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
     if (res.status !== 0) throw new Error(`${what} failed (exit ${res.status}):\n${(res.stderr || res.stdout).slice(-4000)}`);
     return res.stderr + res.stdout;
 }
@@ -81,12 +85,20 @@ export interface StartFigures {
     phases: string[];
 }
 
-/** Installs (when missing) and starts the lab's OpenStack in `dir`, then makes the fixtures. Idempotent. */
-export function startOpenStack(dir: string, fixtures: OpenStackFixtures = stackFixtures()): StartFigures {
+/** Where the instance hosts of the lab OpenStack in `dir` live (when it was started with them). */
+export const instanceHostsDir = (dir: string) => join(dir, "instance-hosts");
+
+/**
+ * Installs (when missing) and starts the lab's OpenStack in `dir`, then makes the fixtures. Idempotent. With
+ * `instanceHosts`, Nova boots a lab host for every instance on INSTANCE_HOSTS_GATEWAY's network and Octavia serves
+ * the VIPs there (tools/lab/openstack/openstack.sh).
+ */
+export function startOpenStack(dir: string, fixtures: OpenStackFixtures = stackFixtures(), options: { instanceHosts?: boolean } = {}): StartFigures {
     const t0 = Date.now();
     sh([join(HERE, "install.sh")], "installing the lab's OpenStack");
     const t1 = Date.now();
-    const log = sh([join(HERE, "openstack.sh"), "start", dir], "starting the lab's OpenStack");
+    const env: Record<string, string> = options.instanceHosts ? { OSK_LAB_INSTANCE_HOSTS: instanceHostsDir(dir), OSK_LAB_TENANT_GATEWAY: INSTANCE_HOSTS_GATEWAY } : {};
+    const log = sh([join(HERE, "openstack.sh"), "start", dir], "starting the lab's OpenStack", env);
     const t2 = Date.now();
     const file = join(dir, "fixtures.json");
     writeFileSync(file, JSON.stringify(fixtures, null, 2));

@@ -1,5 +1,6 @@
 // The lab's tenant stack (test/lab/openstack/tenant): a workspace for it, the OpenStack provider plugin it needs,
 // and the per-kind times of a converge.
+import { execFileSync } from "child_process";
 import { generateKeyPairSync } from "crypto";
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { join } from "path";
@@ -29,16 +30,30 @@ export function throwawayPublicKey(): string {
     return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]).toString("base64")} osk-lab-tenant`;
 }
 
-/** A persistent workspace in `base` for the tenant program, the lab admin's password set as a secret. */
-export function tenantWorkspace(base: string, adminPassword: string): Workspace {
+/**
+ * A persistent workspace in `base` for the tenant program's `stack`, the lab admin's password set as a secret. The
+ * tenant's key pair: a throwaway public key where nothing boots; with `bootable`, a real key whose private half the
+ * program logs in to the instance hosts with (a secret, on stdin).
+ */
+export function tenantWorkspace(base: string, adminPassword: string, stack = TENANT_STACK, bootable = false): Workspace {
     const fresh = !existsSync(join(base, "backend", ".pulumi"));
-    const ws = createWorkspace(TENANT_STACK, fresh ? { tenantCloudPassword: adminPassword } : {}, TENANT_PROGRAM, base);
+    const ws = createWorkspace(stack, fresh ? { tenantCloudPassword: adminPassword } : {}, TENANT_PROGRAM, base);
     // The language host resolves @pulumi/pulumi from the project directory.
     if (!existsSync(join(ws.dir, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(ws.dir, "node_modules"));
-    const keyFile = join(base, "public-key");
-    if (!existsSync(keyFile)) writeFileSync(keyFile, throwawayPublicKey());
-    const set = pulumiSync(ws, ["config", "set", "labTenant:publicKey", readFileSync(keyFile, "utf8"), "--stack", TENANT_STACK]);
-    if (set.code !== 0) throw new Error(`pulumi config set failed: ${set.stderr}`);
+    const set = (key: string, value: string, secret = false) => {
+        const out = pulumiSync(ws, ["config", "set", ...(secret ? ["--secret"] : []), key, ...(secret ? [] : [value]), "--stack", stack], secret ? value : undefined);
+        if (out.code !== 0) throw new Error(`pulumi config set ${key} failed: ${out.stderr}`);
+    };
+    if (bootable) {
+        const keyFile = join(base, "ssh-key");
+        if (!existsSync(keyFile)) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `osk-${stack}`, "-f", keyFile]);
+        set("labTenant:publicKey", readFileSync(`${keyFile}.pub`, "utf8").trim());
+        if (fresh) set("labTenant:sshPrivateKey", readFileSync(keyFile, "utf8"), true);
+    } else {
+        const keyFile = join(base, "public-key");
+        if (!existsSync(keyFile)) writeFileSync(keyFile, throwawayPublicKey());
+        set("labTenant:publicKey", readFileSync(keyFile, "utf8"));
+    }
     return ws;
 }
 

@@ -16,6 +16,8 @@ from octavia.network import base
 from octavia.network.drivers.neutron.allowed_address_pairs import AllowedAddressPairsDriver
 from octavia.network.drivers.noop_driver.driver import NoopNetworkDriver
 
+from osk_lab_drivers.octavia_amphora import remove_data_plane
+
 LOG = logging.getLogger(__name__)
 OCTAVIA_OWNER = "Octavia"
 
@@ -36,6 +38,8 @@ class LabNetworkDriver(NoopNetworkDriver):
         return self.neutron.allocate_vip(loadbalancer)
 
     def deallocate_vip(self, vip):
+        # The load balancer is going: its lab data plane (if the lab amphora driver serves it) goes with the VIP.
+        remove_data_plane(getattr(vip, "load_balancer_id", None))
         try:
             port = self.neutron.get_port(vip.port_id)
         except base.PortNotFound:
