@@ -12,6 +12,7 @@ import { createWorkspace, pulumiRun, pulumiSync, ROOT, type Workspace } from "..
 import type { SiteResult } from "../../tools/fleet/plan";
 import { FLEET_LAB, fleetEnv, fleetProject, fleetSites, runFleet, siteKubeconfig, siteWorkspace, startFleetLab, stopFleetLab } from "../../tools/lab/fleet";
 import { binDir } from "../../tools/lab/lab";
+import { processTree } from "../helpers/processes";
 
 /** The bucket's keys under a prefix, as the S3 API lists them. */
 const keys = (prefix: string) => {
@@ -152,7 +153,15 @@ describe("lab: a fleet of sites on a shared object-store backend", function () {
         const ws = siteWorkspace(site);
         const child = spawn("pulumi", ["up", "--yes", "--non-interactive", "--refresh", "--stack", site], { cwd: ws.dir, env: ws.env, detached: true, stdio: "ignore" });
         await waitFor(`${site}'s lock`, () => locks(site).length === 1, 60);
-        process.kill(-child.pid!, "SIGKILL");
+        // The whole tree, as a machine losing the runner would: the engine starts its language host and plugins in
+        // process groups of their own, which a kill of the engine's group alone leaves running.
+        for (const pid of processTree(child.pid!)) {
+            try {
+                process.kill(pid, "SIGKILL");
+            } catch {
+                // already gone
+            }
+        }
         await new Promise((r) => child.on("close", r));
         await sleep(1000);
         assert.equal(locks(site).length, 1, "the killed run's lock stays in the bucket");

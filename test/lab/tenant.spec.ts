@@ -5,17 +5,18 @@
 // instances, behind that VIP. Then the destroy gives everything back: nothing left in OpenStack, Keystone or on a host.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, readFileSync, rmSync } from "fs";
 import { join } from "path";
 import { tenantAddressPlan } from "../../components/tenant/addresses";
 import { pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { binDir } from "../../tools/lab/lab";
-import { instanceHostsDir, LAB_OPENSTACK, openstackAdmin, openstackPids, startOpenStack, stopOpenStack, tenantOf, TENANT_E2E_STACK_FILE } from "../../tools/lab/openstack/openstack";
-import { perKindSeconds, providerPlugin, tenantWorkspace } from "../../tools/lab/openstack/tenant";
+import { instanceHostsDir, LAB_OPENSTACK, openstackAdmin, tenantOf, TENANT_E2E_STACK_FILE } from "../../tools/lab/openstack/openstack";
+import { perKindSeconds, providerPlugin } from "../../tools/lab/openstack/tenant";
+import { convergeTenant, startTenantE2e, stopTenantE2e, tenantE2ePaths, TENANT_E2E_STACK as STACK, writeTenantKubeconfig } from "../../tools/lab/openstack/tenant-e2e";
 import { Cloud, leftovers, projectInventory } from "./openstack/cloud";
 
-const DIR = join(LAB_OPENSTACK, "openstack-e2e");
-const STACK = "lab-tenant-e2e";
+const PATHS = tenantE2ePaths(LAB_OPENSTACK);
+const DIR = PATHS.openstack;
 const say = (m: string) => console.log(`      ${m}`);
 
 /** The instance hosts the lab runs now, as "<name> <address>" lines of their state directory. */
@@ -45,24 +46,16 @@ describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant clu
             console.log("      SKIPPED: no pulumi-resource-openstack plugin in the engine's PULUMI_HOME (tools/toolchain.sh installs it)");
             this.skip();
         }
-        const t0 = Date.now();
-        const figures = startOpenStack(DIR, undefined, { instanceHosts: true });
-        say(`lab OpenStack with instance hosts up in ${((Date.now() - t0) / 1000).toFixed(0)} s (${figures.phases.join("; ")})`);
+        const started = startTenantE2e(LAB_OPENSTACK);
+        say(`lab OpenStack with instance hosts up in ${started.startSeconds.toFixed(0)} s (${started.phases.join("; ")})`);
+        ws = started.ws;
         admin = await Cloud.login(openstackAdmin(DIR));
-        ws = tenantWorkspace(join(DIR, "..", "tenant-e2e-engine"), openstackAdmin(DIR).password, STACK, true);
     });
 
     after(async function () {
-        if (ws) {
-            const exported = JSON.parse(pulumiSync(ws, ["stack", "export", "--stack", STACK]).stdout || "{}") as { deployment?: { resources?: unknown[] } };
-            if ((exported.deployment?.resources ?? []).length > 0) {
-                const out = await engine(["destroy", "--yes"]);
-                if (out.code !== 0) say(`the destroy after a failure failed; state kept in ${join(DIR, "..", "tenant-e2e-engine")}:\n${out.stdout.slice(-2000)}`);
-            }
-        }
         if (process.env.OSK_LAB_OPENSTACK_KEEP === "1") return say(`kept running (OSK_LAB_OPENSTACK_KEEP=1): tools/lab/openstack/openstack.sh stop ${DIR}`);
-        stopOpenStack(DIR);
-        assert.deepEqual(openstackPids(DIR), [], "a process of the lab's OpenStack outlived the stop");
+        // Whatever happened above: a stack left up is destroyed, then every process the lab started goes, by PID.
+        await stopTenantE2e(ws, LAB_OPENSTACK);
         assert.deepEqual(instanceHosts(), [], "no instance host is left");
         const failed = this.test?.parent?.tests.some((x) => x.state === "failed");
         if (!failed) {
@@ -72,15 +65,15 @@ describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant clu
     });
 
     it("converges identity, network, instances, load balancer and the kubeadm control plane on those instances in one up", async () => {
-        const out = await engine(["up", "--yes", "--skip-preview"]);
-        writeFileSync(join(DIR, "converge.log"), out.stdout + out.stderr);
+        const out = await convergeTenant(ws, LAB_OPENSTACK);
         assert.equal(out.code, 0, out.stdout.slice(-8000) + out.stderr.slice(-2000));
-        say(`converge ${(out.ms / 1000).toFixed(1)} s; longest create per kind: ${perKindSeconds(out.stdout).slice(0, 8).map(([k, v]) => `${k.split(":").pop()} ${v} s`).join(", ")}`);
+        say(`converge ${(out.ms / 1000).toFixed(1)} s, by layer: ${out.layers.map((l) => `${l.layer} ${l.seconds} s (${l.resources} resources)`).join(", ")}`);
+        say(`longest create per kind: ${perKindSeconds(out.stdout).slice(0, 8).map(([k, v]) => `${k.split(":").pop()} ${v} s`).join(", ")}`);
+        assert.deepEqual(out.layers.map((l) => l.layer), ["identity", "infrastructure", "control plane"]);
         const o = outputs();
         projectId = o.projectId;
         assert.equal(o.apiVip, plan.apiVip);
-        kubeconfig = join(DIR, "tenant-kubeconfig");
-        writeFileSync(kubeconfig, o.kubeconfig, { mode: 0o600 });
+        kubeconfig = writeTenantKubeconfig(ws, LAB_OPENSTACK);
         assert.match(o.kubeconfig, new RegExp(`server: https://${plan.apiVip.replace(/\./g, "\\.")}:6443`));
     });
 

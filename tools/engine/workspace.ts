@@ -134,14 +134,22 @@ export function treeRssKb(root: number): number {
 }
 
 /** Runs a pulumi command, measuring wall time and the process tree's peak memory. */
-export function pulumiRun(ws: Workspace, args: string[]): Promise<RunOutput> {
+export function pulumiRun(ws: Workspace, args: string[], onLine?: (line: string) => void): Promise<RunOutput> {
     return new Promise((resolve, reject) => {
         const started = Date.now();
         const child = spawn("pulumi", args, { cwd: ws.dir, env: ws.env });
         let stdout = "";
         let stderr = "";
         let peak = 0;
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        let partial = "";
+        child.stdout.on("data", (d: Buffer) => {
+            stdout += d.toString();
+            if (!onLine) return;
+            // Whole lines only, each as it arrives (progress with times of its own).
+            const lines = (partial + d.toString()).split("\n");
+            partial = lines.pop() ?? "";
+            for (const l of lines) onLine(l);
+        });
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         const timer = setInterval(() => {
             if (child.pid) peak = Math.max(peak, treeRssKb(child.pid));

@@ -65,3 +65,48 @@ export function perKindSeconds(upLog: string): [string, number][] {
     }
     return [...longest.entries()].sort((a, b) => b[1] - a[1]);
 }
+
+/** The layers of a tenant converge, in the order the graph walks them. */
+export type TenantLayer = "identity" | "infrastructure" | "control plane";
+
+/**
+ * Which layer a resource of the tenant stack belongs to, by its type as the engine shows it (`openstack:identity:Project`)
+ * or as a URN has it (`openstack:identity/project:Project`); undefined for the stack, providers, components and the
+ * webhook's certificate, which are not a layer's work.
+ */
+export function tenantLayer(type: string): TenantLayer | undefined {
+    const [pkg, module] = type.split(":");
+    if (pkg === "openstack") return module.split("/")[0] === "identity" ? "identity" : "infrastructure";
+    // The control plane's work is its SSH steps (host preparation, kubeadm init and joins, the CNI, node roles).
+    if (pkg === "osk" && module === "remote") return "control plane";
+    return undefined;
+}
+
+/** One line of the engine's progress as it arrived, with the time it arrived (ms since the epoch). */
+export interface TimedLine {
+    at: number;
+    line: string;
+}
+
+/**
+ * Per layer, from the timed progress of `pulumi up`: seconds from the first of its resources starting to be
+ * created ("creating") to the last one created ("created (...)"), and how many it created.
+ */
+export function layerSeconds(lines: readonly TimedLine[]): { layer: TenantLayer; seconds: number; resources: number }[] {
+    const spans = new Map<TenantLayer, { from: number; to: number; created: Set<string> }>();
+    for (const { at, line } of lines) {
+        const m = /^\s*\+\s+(\S+)\s+(\S+)\s+(creating|created)\b/.exec(line);
+        const layer = m ? tenantLayer(m[1]) : undefined;
+        if (!m || !layer) continue;
+        const span = spans.get(layer) ?? { from: at, to: at, created: new Set<string>() };
+        span.from = Math.min(span.from, at);
+        span.to = Math.max(span.to, at);
+        if (m[3] === "created") span.created.add(`${m[1]} ${m[2]}`);
+        spans.set(layer, span);
+    }
+    const order: TenantLayer[] = ["identity", "infrastructure", "control plane"];
+    return order.filter((l) => spans.has(l)).map((layer) => {
+        const span = spans.get(layer)!;
+        return { layer, seconds: Math.round((span.to - span.from) / 100) / 10, resources: span.created.size };
+    });
+}
