@@ -10,6 +10,7 @@ import { homedir } from "os";
 import { join } from "path";
 import { tenantAddressPlan } from "../../../components/tenant/addresses";
 import { pulumiRun, pulumiSync, type RunOutput, type Workspace } from "../../engine/workspace";
+import { run as labRun } from "../lab";
 import { instanceHostsDir, openstackAdmin, openstackPids, startOpenStack, stopOpenStack, tenantOf, TENANT_E2E_STACK_FILE } from "./openstack";
 import { layerSeconds, tenantWorkspace, type TimedLine } from "./tenant";
 
@@ -24,6 +25,9 @@ export function tenantE2ePaths(base: string) {
 export function startTenantE2e(base: string): { ws: Workspace; startSeconds: number; phases: string[] } {
     const p = tenantE2ePaths(base);
     const t0 = Date.now();
+    // What the instance hosts boot with (cached; on a cold machine this builds, or waits for another part's build).
+    labRun("bash", ["tools/k8s-tools.sh", "kubeadm", "kubernetes", "etcd", "kubelet"], process.env, "inherit");
+    labRun("bash", ["tools/lab/hosts/images.sh"], process.env, "inherit");
     const figures = startOpenStack(p.openstack, undefined, { instanceHosts: true });
     const ws = tenantWorkspace(p.engine, openstackAdmin(p.openstack).password, TENANT_E2E_STACK, true);
     return { ws, startSeconds: (Date.now() - t0) / 1000, phases: figures.phases };
