@@ -19,7 +19,7 @@
 #   instances become ACTIVE and are placed by the real scheduler and Placement, but nothing boots.
 #   With OSK_LAB_INSTANCE_HOSTS=<dir> at the first start, Nova runs the lab's host driver instead (a FakeDriver
 #   that also boots a lab host, tools/lab/hosts, for every instance with an address on the tenant network
-#   OSK_LAB_TENANT_GATEWAY, default 192.168.100.1/24, whose gateway is the bridge osk-tenant0 in the machine's
+#   OSK_LAB_TENANT_GATEWAY, default 192.168.110.1/24, whose gateway is the bridge osk-tenant0 in the machine's
 #   namespace: the route a site has to its tenant networks), and Octavia the lab's amphora driver (HAProxy in a
 #   namespace holding the VIP, tools/lab/openstack/amphora.sh). The choice is kept in the state dir.
 # - Neutron's ML2 binds ports through the lab mechanism driver `osk_lab` (no agents, no Open vSwitch): ports get
@@ -44,7 +44,7 @@ REGION=RegionOne
 PY=/usr/bin/python3
 COMPUTES=${OSK_LAB_COMPUTES:-5}
 TENANT_BRIDGE=osk-tenant0
-TENANT_GATEWAY=${OSK_LAB_TENANT_GATEWAY:-192.168.100.1/24}
+TENANT_GATEWAY=${OSK_LAB_TENANT_GATEWAY:-192.168.110.1/24}
 HOSTS_DIR= # the instance hosts' state dir when the data plane is on (set by start)
 
 P_KEYSTONE=16000 P_MARIADB=16306 P_RABBIT=16672 P_EPMD=16369 P_RABBIT_DIST=16671
