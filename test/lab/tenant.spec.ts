@@ -60,7 +60,8 @@ describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant clu
         const failed = this.test?.parent?.tests.some((x) => x.state === "failed");
         if (!failed) {
             ws?.dispose();
-            rmSync(DIR, { recursive: true, force: true });
+            // The converge log and the (now dead) cluster's admin kubeconfig too: nothing of the part stays behind.
+            for (const path of [DIR, PATHS.log, PATHS.kubeconfig]) rmSync(path, { recursive: true, force: true });
         } else say(`state and logs kept in ${DIR}`);
     });
 
