@@ -5,25 +5,21 @@
 // instances, behind that VIP. Then the destroy gives everything back: nothing left in OpenStack, Keystone or on a host.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { existsSync, readFileSync, rmSync } from "fs";
+import { rmSync } from "fs";
 import { join } from "path";
 import { tenantAddressPlan } from "../../components/tenant/addresses";
 import { pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { binDir } from "../../tools/lab/lab";
-import { instanceHostsDir, LAB_OPENSTACK, openstackAdmin, tenantOf, TENANT_E2E_STACK_FILE } from "../../tools/lab/openstack/openstack";
+import { LAB_OPENSTACK, openstackAdmin, tenantOf, TENANT_E2E_STACK_FILE } from "../../tools/lab/openstack/openstack";
 import { perKindSeconds, providerPlugin } from "../../tools/lab/openstack/tenant";
-import { convergeTenant, startTenantE2e, stopTenantE2e, tenantE2ePaths, TENANT_E2E_STACK as STACK, writeTenantKubeconfig } from "../../tools/lab/openstack/tenant-e2e";
+import { convergeTenant, instanceHosts as labInstanceHosts, startTenantE2e, stopTenantE2e, tenantE2ePaths, TENANT_E2E_STACK as STACK, writeTenantKubeconfig } from "../../tools/lab/openstack/tenant-e2e";
 import { Cloud, leftovers, projectInventory } from "./openstack/cloud";
 
 const PATHS = tenantE2ePaths(LAB_OPENSTACK);
 const DIR = PATHS.openstack;
 const say = (m: string) => console.log(`      ${m}`);
 
-/** The instance hosts the lab runs now, as "<name> <address>" lines of their state directory. */
-function instanceHosts(): string[] {
-    const file = join(instanceHostsDir(DIR), "hosts");
-    return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).sort() : [];
-}
+const instanceHosts = () => labInstanceHosts(DIR);
 
 describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant cluster on the instances, in one converge", function () {
     this.timeout(40 * 60 * 1000);

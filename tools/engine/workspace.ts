@@ -134,6 +134,14 @@ export function treeRssKb(root: number): number {
 }
 
 /** Runs a pulumi command, measuring wall time and the process tree's peak memory. */
+/** The stack's `kubeconfig` output (a secret) written to `file` with mode 0600, for kubectl; returns `file`. */
+export function writeKubeconfigOutput(ws: Workspace, file: string): string {
+    const out = pulumiSync(ws, ["stack", "output", "kubeconfig", "--show-secrets", "--stack", ws.stack]);
+    if (out.code !== 0 || !out.stdout.includes("apiVersion")) throw new Error(`no kubeconfig output: ${out.stderr}`);
+    writeFileSync(file, out.stdout, { mode: 0o600 });
+    return file;
+}
+
 export function pulumiRun(ws: Workspace, args: string[], onLine?: (line: string) => void): Promise<RunOutput> {
     return new Promise((resolve, reject) => {
         const started = Date.now();

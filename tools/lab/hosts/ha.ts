@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { homedir } from "os";
 import { join } from "path";
-import { createWorkspace, policyArgs, pulumiRun, pulumiSync, ROOT, type RunOutput, type Workspace } from "../../engine/workspace";
+import { createWorkspace, policyArgs, pulumiRun, ROOT, writeKubeconfigOutput, type RunOutput, type Workspace } from "../../engine/workspace";
 
 export const HA_DIR = process.env.OSK_LAB_HA_DIR ?? join(homedir(), ".osk", "lab-ha");
 export const STACK = "lab-ha";
@@ -85,10 +85,7 @@ export function converge(ws: Workspace, extra: string[] = []): Promise<RunOutput
 
 /** The admin kubeconfig from the stack output (a secret), written 0600 for kubectl. */
 export function writeKubeconfig(ws: Workspace): string {
-    const out = pulumiSync(ws, ["stack", "output", "kubeconfig", "--show-secrets", "--stack", STACK]);
-    if (out.code !== 0 || !out.stdout.includes("apiVersion")) throw new Error(`no kubeconfig output: ${out.stderr}`);
-    writeFileSync(paths.kubeconfig, out.stdout, { mode: 0o600 });
-    return paths.kubeconfig;
+    return writeKubeconfigOutput(ws, paths.kubeconfig);
 }
 
 let bin: string | undefined;

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { homedir } from "os";
 import { join } from "path";
 import { tenantAddressPlan } from "../../../components/tenant/addresses";
-import { pulumiRun, pulumiSync, type RunOutput, type Workspace } from "../../engine/workspace";
+import { pulumiRun, pulumiSync, writeKubeconfigOutput, type RunOutput, type Workspace } from "../../engine/workspace";
 import { run as labRun } from "../lab";
 import { instanceHostsDir, openstackAdmin, openstackPids, startOpenStack, stopOpenStack, tenantOf, TENANT_E2E_STACK_FILE } from "./openstack";
 import { layerSeconds, tenantWorkspace, type TimedLine } from "./tenant";
@@ -43,11 +43,13 @@ export async function convergeTenant(ws: Workspace, base: string): Promise<RunOu
 
 /** The tenant cluster's admin kubeconfig from the stack output (a secret), written 0600. */
 export function writeTenantKubeconfig(ws: Workspace, base: string): string {
-    const out = pulumiSync(ws, ["stack", "output", "kubeconfig", "--show-secrets", "--stack", TENANT_E2E_STACK]);
-    if (out.code !== 0 || !out.stdout.includes("apiVersion")) throw new Error(`no kubeconfig output: ${out.stderr}`);
-    const file = tenantE2ePaths(base).kubeconfig;
-    writeFileSync(file, out.stdout, { mode: 0o600 });
-    return file;
+    return writeKubeconfigOutput(ws, tenantE2ePaths(base).kubeconfig);
+}
+
+/** The instance hosts the lab OpenStack in `openstackDir` runs now, as sorted "<name> <address>" lines. */
+export function instanceHosts(openstackDir: string): string[] {
+    const file = join(instanceHostsDir(openstackDir), "hosts");
+    return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).sort() : [];
 }
 
 /** Destroys the stack (when it holds anything), then stops the lab OpenStack and its instance hosts by PID. */
@@ -108,7 +110,8 @@ async function down(): Promise<void> {
 
 if (require.main === module) {
     const cmd = process.argv[2] ?? "up";
-    const status = () => console.log(existsSync(tenantE2ePaths(BASE).openstack) ? `lab tenant: ${openstackPids(tenantE2ePaths(BASE).openstack).length} OpenStack processes; hosts: ${existsSync(join(instanceHostsDir(tenantE2ePaths(BASE).openstack), "hosts")) ? readFileSync(join(instanceHostsDir(tenantE2ePaths(BASE).openstack), "hosts"), "utf8").trim() || "none" : "none"}` : "lab tenant: not running");
+    const dir = tenantE2ePaths(BASE).openstack;
+    const status = () => console.log(existsSync(dir) ? `lab tenant: ${openstackPids(dir).length} OpenStack processes; hosts: ${instanceHosts(dir).join(", ") || "none"}` : "lab tenant: not running");
     const action = cmd === "up" ? up() : cmd === "down" ? down() : Promise.resolve(status());
     action.catch((e: Error) => {
         console.error(`[lab-tenant] error: ${e.message}`);
