@@ -30,7 +30,9 @@ function standInHost(running: string, server = running, inCluster = true) {
     stub("kubectl", `case "$*" in *"get --raw /version"*) echo '{"major":"1","gitVersion":"${server}"}';; *jsonpath*kubeletVersion*) cat ${root}/kubelet.version;; *jsonpath*Ready*) echo True;; esac; true`);
     // apt installs the version asked: kubeadm=1.34.1-* makes kubeadm report v1.34.1.
     stub("apt-get", `for a in "$@"; do case "$a" in kubeadm=*|kubelet=*) v=\${a#*=}; echo "v\${v%-\\*}" > ${root}/\${a%%=*}.version;; esac; done`);
-    for (const name of ["apt-mark", "systemctl", "curl", "gpg", "install", "sleep", "swapoff", "modprobe", "sysctl"]) stub(name, "true");
+    // containerd too: the machine running this tier may have none, and the host is one that has it.
+    for (const name of ["apt-mark", "systemctl", "curl", "gpg", "install", "sleep", "swapoff", "modprobe", "sysctl", "containerd"]) stub(name, "true");
+    writeFileSync(join(root, "etc", "fstab"), "");
     const run = (script: string) => {
         // The script's absolute paths under the stand-in host's root.
         const local = script.replaceAll("/etc/", `${root}/etc/`);
