@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes tools the test tier and the lab run: kubeadm, kube-apiserver, kube-controller-manager,
 # kube-scheduler, kubectl, etcd, etcdctl, kwok, kwokctl, helm, and k8s-keystone-auth (the lab runs the real webhook
-# against its real Keystone); on request also kubelet (the lab hosts of tools/lab/hosts run it) and versitygw (the
+# against its real Keystone); on request also kubelet and kube-proxy (the lab hosts of tools/lab/hosts run them) and versitygw (the
 # S3 gateway that holds the lab's shared Pulumi state, tools/lab/state/state.sh). Everything is
 # compiled from Go modules fetched through the Go module proxy (no prebuilt binaries), and cached outside the
 # repository by version, so a warm run only checks that the binaries are there and prints their versions.
 #
 #   tools/k8s-tools.sh              build what is missing, then print the versions
 #   tools/k8s-tools.sh kubeadm      only kubeadm (all the test tier needs); also: kubernetes etcd kwok helm
-#                                   keystone-auth kubelet versitygw (kubelet and versitygw: not in the default set)
+#                                   keystone-auth kubelet kube-proxy versitygw (the last three: not in the default set)
 #   tools/k8s-tools.sh --env [...]  print the environment to eval (fails if a binary is missing)
 #   tools/k8s-tools.sh --latest     show the newest versions the proxy serves whole (to bump the pins below)
 #
@@ -39,13 +39,14 @@ piece_bins() {
   case $1 in
     kubeadm) echo kubeadm ;;
     kubelet) echo kubelet ;;
+    kube-proxy) echo kube-proxy ;;
     kubernetes) echo "${kube_bins[*]}" ;;
     etcd) echo etcd etcdctl ;;
     kwok) echo kwok kwokctl ;;
     helm) echo helm ;;
     keystone-auth) echo k8s-keystone-auth ;;
     versitygw) echo versitygw ;;
-    *) die "unknown piece '$1' (known: kubeadm kubernetes etcd kwok helm keystone-auth kubelet versitygw)" ;;
+    *) die "unknown piece '$1' (known: kubeadm kubernetes etcd kwok helm keystone-auth kubelet kube-proxy versitygw)" ;;
   esac
 }
 bin_source() { # binary -> the module@version it must come from

@@ -111,6 +111,18 @@ export const kubeadmSchema = z.strictObject({
             coreDns: z.boolean().default(true),
         })
         .default({ kubeProxy: true, coreDns: true }),
+    /** kube-proxy's own settings, where the hosts need other than its defaults (kubeadm uploads them to the
+     * `kube-proxy` ConfigMap at init). Needs `addons.kubeProxy`. @default kube-proxy's defaults */
+    kubeProxy: z
+        .strictObject({
+            /** How Services are programmed: `iptables`, `nftables` (kernel 5.13 or newer) or `ipvs`. @default "iptables" */
+            mode: z.enum(["iptables", "nftables", "ipvs"]).default("iptables"),
+            /** Conntrack entries per CPU core that kube-proxy raises `nf_conntrack_max` to; 0 leaves the host's limit
+             * alone, as hosts whose sysctl is read-only need (a container, a network namespace) or whose limit is
+             * managed elsewhere. @default 32768 */
+            conntrackMaxPerCore: z.number().int().min(0).default(32768),
+        })
+        .optional(),
     /** Extra `--flag=value` arguments for every apiserver. @default {} */
     apiServerExtraArgs: z.record(z.string().regex(/^[a-z0-9-]+$/, "must be a flag name without dashes, e.g. audit-log-path"), z.string()).default({}),
     masters: z.array(hostSchema).min(1, "needs at least one master"),

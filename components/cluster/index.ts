@@ -4,7 +4,7 @@ import { siteSchema, type Site } from "../core/site";
 import { parseArgs } from "../core/validation";
 import { RemoteCommand } from "../remote/command";
 import { GeneratedSecret } from "../secrets/generated";
-import { endpointAddress, renderCertificate, renderInit, renderJoin, type RenderOptions } from "./kubeadm";
+import { endpointAddress, kubeadmProblems, renderCertificate, renderInit, renderJoin, type RenderOptions } from "./kubeadm";
 import { renderHaproxy, renderKeepalived } from "./loadbalancer";
 import * as scripts from "./scripts";
 import { kubeadmSchema, type Host, type KubeadmConfigInput } from "./args";
@@ -49,6 +49,8 @@ export class ControlPlane extends pulumi.ComponentResource {
         super("osk:cluster:ControlPlane", name, {}, opts);
         const cp = parseArgs(kubeadmSchema, args.config, "args.config", this, "ControlPlane");
         const site = parseArgs(siteSchema, args.site, "args.site", this, "ControlPlane");
+        const problems = kubeadmProblems(cp);
+        if (problems.length > 0) throw new pulumi.ResourceError(`ControlPlane ${name}: ${problems.map((p) => `args.config.${p.key} ${p.message}`).join("; ")}`, this);
         const extras = args.extras ?? {};
         const files = extras.apiServer?.files ?? {};
         const privateKey = pulumi.secret(

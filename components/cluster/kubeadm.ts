@@ -112,7 +112,29 @@ export function kubeletConfiguration(cp: KubeadmConfig) {
     };
 }
 
-/** Init configuration for the first master (with the cluster, kubelet documents). */
+/**
+ * kube-proxy's settings as kubeadm takes them at init (it uploads them to the `kube-proxy` ConfigMap every node's
+ * kube-proxy reads); undefined where the site keeps kube-proxy's defaults or kubeadm deploys no kube-proxy.
+ */
+export function kubeProxyConfiguration(cp: Pick<KubeadmConfig, "addons" | "kubeProxy">) {
+    if (!cp.addons.kubeProxy || !cp.kubeProxy) return undefined;
+    return {
+        apiVersion: "kubeproxy.config.k8s.io/v1alpha1",
+        kind: "KubeProxyConfiguration",
+        mode: cp.kubeProxy.mode,
+        conntrack: { maxPerCore: cp.kubeProxy.conntrackMaxPerCore },
+    };
+}
+
+/** What a kubeadm configuration must agree on across its fields; keys are relative to the configuration. */
+export function kubeadmProblems(cp: { addons?: { kubeProxy?: boolean }; kubeProxy?: unknown }): { key: string; message: string }[] {
+    if (cp.kubeProxy !== undefined && cp.addons?.kubeProxy === false) {
+        return [{ key: "kubeProxy", message: "sets kube-proxy's configuration, but addons.kubeProxy is false: kubeadm deploys no kube-proxy to take it; allowed: addons.kubeProxy true, or no kubeProxy" }];
+    }
+    return [];
+}
+
+/** Init configuration for the first master (with the cluster, kubelet and, when set, kube-proxy documents). */
 export function renderInit(cp: KubeadmConfig, site: Site, opts: RenderOptions = {}): string {
     const first = cp.masters[0];
     const init = {
@@ -129,7 +151,8 @@ export function renderInit(cp: KubeadmConfig, site: Site, opts: RenderOptions = 
         certificateKey: PLACEHOLDER.certificateKey,
         ...localMaster(cp, first, opts),
     };
-    return documents([init, clusterConfiguration(cp, site, opts), kubeletConfiguration(cp)]);
+    const proxy = kubeProxyConfiguration(cp);
+    return documents([init, clusterConfiguration(cp, site, opts), kubeletConfiguration(cp), ...(proxy ? [proxy] : [])]);
 }
 
 /** What makes a master's own part of its certificates: its advertised address and node name. */

@@ -55,8 +55,15 @@ export const tenantClusterSchema = z.strictObject({
     image: z.string().min(1, "must name a Glance image"),
     masters: z.strictObject({ count: z.number().int().min(1).max(7), flavor: z.string().min(1) }),
     workers: z.strictObject({ count: z.number().int().min(0).max(500), flavor: z.string().min(1) }),
-    /** Existing Nova key pair injected into every instance. */
+    /** Nova key pair injected into every instance. */
     keyPair: z.string().min(1),
+    /** The public half of `osk:sshPrivateKey`, one OpenSSH line. With it OSK creates the key pair `keyPair` as the
+     * tenant's own user, in the same converge as the project: a Nova key pair belongs to the user who made it, and
+     * the tenant's service user is new. @default none: `keyPair` must already belong to that user */
+    sshPublicKey: z
+        .string()
+        .regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,2}( [^\n]*)?$/, "must be one OpenSSH public key line, e.g. ssh-ed25519 AAAA... ops@site")
+        .optional(),
     network: z.strictObject({
         nodes: cidr,
         /** @default 10.244.0.0/16 */
@@ -102,7 +109,7 @@ export const tenantClusterSchema = z.strictObject({
     /** What the instances' machine image needs of kubeadm beyond the defaults, as `osk:controlPlane` takes it: the
      * kubelet's settings (e.g. `cgroupDriver: cgroupfs` for an image without systemd), preflight checks to accept,
      * and kubeadm's add-ons (off where the image or the CNI brings its own). @default the control plane's defaults */
-    kubeadm: kubeadmSchema.pick({ kubelet: true, ignorePreflightErrors: true, addons: true }).partial().default({}),
+    kubeadm: kubeadmSchema.pick({ kubelet: true, ignorePreflightErrors: true, addons: true, kubeProxy: true }).partial().default({}),
     /** In-cluster integrations: cloud controller, CSI drivers, Keystone webhook. */
     addons: z
         .strictObject({

@@ -1,6 +1,7 @@
 // Cross-field rules: checks that need more than one field, run on whatever sections parsed cleanly.
 import { MIN_NODE_NETWORK_SIZE, workerCapacity } from "../../components/tenant/addresses";
 import { infrastructureProblems } from "../../components/tenant/infrastructure/plan";
+import { kubeadmProblems } from "../../components/cluster/kubeadm";
 import { addressAt, networkContains, networkSize, networksOverlap, parseNetwork, type Network } from "../../components/net/cidr";
 import { ROLE_LABELS, type Problem } from "./model";
 import { formatPath } from "./paths";
@@ -117,6 +118,7 @@ function controlPlaneRules(s: ParsedSections, out: Problem[]): void {
         return;
     }
     checkMinor(`${P}.kubernetesVersion`, cp.kubernetesVersion, out);
+    for (const p of kubeadmProblems(cp)) out.push({ path: `${P}.${p.key}`, message: p.message });
     if (!s.secretsPresent.has("sshPrivateKey")) {
         out.push({ path: "osk:sshPrivateKey", message: "is required when controlPlane.mode is kubeadm; set it with: pulumi config set --secret osk:sshPrivateKey < id_ed25519" });
     }
@@ -256,6 +258,7 @@ function tenantRules(s: ParsedSections, out: Problem[]): void {
     if (!t || !t.enabled) return;
     const P = "osk:tenant";
     checkMinor(`${P}.kubernetesVersion`, t.kubernetesVersion, out);
+    for (const p of kubeadmProblems(t.kubeadm)) out.push({ path: `${P}.kubeadm.${p.key}`, message: p.message });
     checkNoOverlap(`${P}.network`, { nodes: t.network.nodes, pods: t.network.pods, services: t.network.services }, out);
     if (s.site?.profile === "prod" && (t.masters.count < 3 || t.masters.count % 2 === 0)) {
         out.push({ path: `${P}.masters.count`, message: `prod needs an odd number of tenant masters, 3 or more; got ${t.masters.count}` });

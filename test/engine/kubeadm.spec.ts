@@ -81,6 +81,17 @@ describe("kubeadm validates OSK's rendered configuration", () => {
         assert.match(images.stdout, /kube-apiserver/);
     });
 
+    it("accepts kube-proxy's settings in init (the mode, conntrack left alone), read strictly as kube-proxy's own document", () => {
+        const { cp, m } = withMasters(3);
+        const text = renderInit({ ...cp, kubeProxy: { mode: "nftables", conntrackMaxPerCore: 0 } }, m.site);
+        const ok = validate("kube-proxy", text);
+        assert.equal(ok.status, 0, ok.out);
+        // kubeadm decodes the document kube-proxy gets strictly: a field kube-proxy does not have is refused.
+        const bad = validate("kube-proxy-bad", text.replace("maxPerCore:", "maxPerCpu:"));
+        assert.notEqual(bad.status, 0);
+        assert.match(bad.out, /KubeProxyConfiguration[\s\S]*unknown field "conntrack.maxPerCpu"|unknown field/);
+    });
+
     it("rejects a broken configuration, so the checks above can fail", () => {
         const { cp, m } = withMasters(3);
         const res = validate("broken", renderInit({ ...cp, network: { ...cp.network, pods: "10.244.0.0/99" } }, m.site));

@@ -1,17 +1,24 @@
-// Kubernetes on OpenStack end to end in the lab: one `pulumi up` of the lab-tenant-e2e stack takes a Keystone
-// project to a running tenant cluster. The lab's real OpenStack, started with its instance hosts, boots a lab host
-// for every instance Nova makes on the tenant network (the instance's name, fixed address and key pair) and serves the
-// Octavia VIP with HAProxy; the same converge then builds the tenant's kubeadm control plane over SSH on those
-// instances, behind that VIP. Then the destroy gives everything back: nothing left in OpenStack, Keystone or on a host.
+// Kubernetes on OpenStack end to end in the lab: one `pulumi up` of the lab-tenant-e2e stack (OSK's TenantCluster)
+// takes a Keystone project to a running tenant cluster. The lab's real OpenStack, started with its instance hosts,
+// boots a lab host for every instance Nova makes on the tenant network (the instance's name, fixed address and key
+// pair) and serves the Octavia VIP with HAProxy; the same converge then builds the tenant's kubeadm control plane over
+// SSH on those instances, behind that VIP, and k8s-keystone-auth in it. Keystone users then log in to that cluster
+// with their tokens: the real apiserver asks the real webhook, which asks the real Keystone. Then the destroy gives
+// everything back in order: nothing left in OpenStack, Keystone or on a host.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { rmSync } from "fs";
+import { randomBytes } from "crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
+import { parse as parseYaml } from "yaml";
 import { tenantAddressPlan } from "../../components/tenant/addresses";
+import { webhookClusterIP } from "../../components/tenant/kubeadm";
+import { call, createUserWithRole, issueToken } from "../../tools/lib/keystone";
 import { pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { binDir } from "../../tools/lab/lab";
 import { LAB_OPENSTACK, openstackAdmin, tenantOf, TENANT_E2E_STACK_FILE } from "../../tools/lab/openstack/openstack";
-import { perKindSeconds, providerPlugin } from "../../tools/lab/openstack/tenant";
+import { layerDeletions, perKindSeconds, providerPlugin, type TimedLine } from "../../tools/lab/openstack/tenant";
 import { convergeTenant, instanceHosts as labInstanceHosts, startTenantE2e, stopTenantE2e, tenantE2ePaths, TENANT_E2E_STACK as STACK, writeTenantKubeconfig } from "../../tools/lab/openstack/tenant-e2e";
 import { Cloud, leftovers, projectInventory } from "./openstack/cloud";
 
@@ -21,6 +28,10 @@ const say = (m: string) => console.log(`      ${m}`);
 
 const instanceHosts = () => labInstanceHosts(DIR);
 
+/** Keystone people for the login proof, made by the lab's admin as a site's operators would (removed after it). */
+const PEOPLE = { member: "lab-e2e-dev", admin: "lab-e2e-lead", outsider: "lab-e2e-outsider" } as const;
+const ELSEWHERE = "lab-e2e-elsewhere";
+
 describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant cluster on the instances, in one converge", function () {
     this.timeout(40 * 60 * 1000);
     const t = tenantOf(TENANT_E2E_STACK_FILE);
@@ -29,12 +40,39 @@ describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant clu
     let ws: Workspace;
     let projectId = "";
     let kubeconfig = "";
-    const engine = (args: string[]) => pulumiRun(ws, [...args, "--non-interactive", "--stack", STACK]);
     const outputs = () => JSON.parse(pulumiSync(ws, ["stack", "output", "--json", "--show-secrets", "--stack", STACK]).stdout) as Record<string, any>;
     const kubectl = (args: string[]) => {
         const r = spawnSync(join(binDir(), "kubectl"), ["--kubeconfig", kubeconfig, "--request-timeout=10s", ...args], { encoding: "utf8" });
         if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
         return r.stdout;
+    };
+    // The people's kubeconfigs: the cluster's VIP and CA, a Keystone token and nothing else (no client certificate).
+    const tokens = mkdtempSync(join(tmpdir(), "osk-tenant-tokens-"));
+    const session: string[] = [];
+    const asUser = (who: string, token: string, args: string[], logged = true) => {
+        const admin = parseYaml(readFileSync(kubeconfig, "utf8")) as { clusters: { cluster: { server: string; "certificate-authority-data": string } }[] };
+        const file = join(tokens, who);
+        const c = admin.clusters[0].cluster;
+        writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: "tenant", cluster: c }], users: [{ name: who, user: { token } }], contexts: [{ name: who, context: { cluster: "tenant", user: who } }], "current-context": who }), { mode: 0o600 });
+        const r = spawnSync(join(binDir(), "kubectl"), ["--kubeconfig", file, "--request-timeout=15s", ...args], { encoding: "utf8" });
+        if (logged) session.push(`${who}$ kubectl ${args.join(" ")}`, ...`${r.stdout}${r.stderr}`.trim().split("\n").slice(0, 6).map((l) => `  ${l}`));
+        return { ok: r.status === 0, out: r.stdout, err: r.stderr };
+    };
+    const people = new Map<string, { id: string; password: string }>();
+    let elsewhere = "";
+    /** Removes the proof's people and project from Keystone (idempotent: the after hook runs it too). */
+    const removePeople = async () => {
+        const a = openstackAdmin(DIR);
+        const { token } = await issueToken(a);
+        for (const [name, p] of people) {
+            await call(a.authUrl, token, "DELETE", `/users/${p.id}`).catch(() => undefined);
+            people.delete(name);
+        }
+        if (elsewhere) {
+            await call(a.authUrl, token, "PATCH", `/projects/${elsewhere}`, { project: { enabled: false } }).catch(() => undefined);
+            await call(a.authUrl, token, "DELETE", `/projects/${elsewhere}`).catch(() => undefined);
+            elsewhere = "";
+        }
     };
 
     before(async function () {
@@ -49,7 +87,9 @@ describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant clu
     });
 
     after(async function () {
+        rmSync(tokens, { recursive: true, force: true });
         if (process.env.OSK_LAB_OPENSTACK_KEEP === "1") return say(`kept running (OSK_LAB_OPENSTACK_KEEP=1): tools/lab/openstack/openstack.sh stop ${DIR}`);
+        await removePeople().catch((e: Error) => say(`removing the proof's Keystone users failed: ${e.message}`));
         // Whatever happened above: a stack left up is destroyed, then every process the lab started goes, by PID.
         await stopTenantE2e(ws, LAB_OPENSTACK);
         assert.deepEqual(instanceHosts(), [], "no instance host is left");
@@ -61,12 +101,12 @@ describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant clu
         } else say(`state and logs kept in ${DIR}`);
     });
 
-    it("converges identity, network, instances, load balancer and the kubeadm control plane on those instances in one up", async () => {
+    it("converges identity, network, instances, load balancer, the kubeadm control plane on those instances and its add-ons in one up", async () => {
         const out = await convergeTenant(ws, LAB_OPENSTACK);
         assert.equal(out.code, 0, out.stdout.slice(-8000) + out.stderr.slice(-2000));
         say(`converge ${(out.ms / 1000).toFixed(1)} s, by layer: ${out.layers.map((l) => `${l.layer} ${l.seconds} s (${l.resources} resources)`).join(", ")}`);
         say(`longest create per kind: ${perKindSeconds(out.stdout).slice(0, 8).map(([k, v]) => `${k.split(":").pop()} ${v} s`).join(", ")}`);
-        assert.deepEqual(out.layers.map((l) => l.layer), ["identity", "infrastructure", "control plane"]);
+        assert.deepEqual(out.layers.map((l) => l.layer), ["identity", "infrastructure", "control plane", "add-ons", "drain"]);
         const o = outputs();
         projectId = o.projectId;
         assert.equal(o.apiVip, plan.apiVip);
@@ -90,12 +130,94 @@ describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant clu
         say(kubectl(["get", "nodes", "-o", "wide"]).trim().split("\n").join("\n      "));
     });
 
-    it("destroys everything: the cluster, then every OpenStack object, the identity, and every instance host", async () => {
-        const out = await engine(["destroy", "--yes"]);
+    it("runs kube-proxy on every node and k8s-keystone-auth on two of them, behind the fixed ClusterIP the apiservers call", () => {
+        const nodes = plan.masters.length + plan.workers.length;
+        const proxy = JSON.parse(kubectl(["get", "daemonset", "kube-proxy", "-n", "kube-system", "-o", "json"]));
+        assert.equal(proxy.status.numberReady, nodes, "kube-proxy Ready on every node");
+        const auth = JSON.parse(kubectl(["get", "deployment", "k8s-keystone-auth", "-n", "kube-system", "-o", "json"]));
+        assert.equal(auth.status.readyReplicas, 2);
+        const pods = JSON.parse(kubectl(["get", "pods", "-n", "kube-system", "-l", "app.kubernetes.io/name=k8s-keystone-auth", "-o", "json"])).items as { spec: { nodeName: string } }[];
+        assert.equal(new Set(pods.map((p) => p.spec.nodeName)).size, 2, "the two replicas on different nodes");
+        assert.equal(JSON.parse(kubectl(["get", "service", "k8s-keystone-auth", "-n", "kube-system", "-o", "json"])).spec.clusterIP, webhookClusterIP(t));
+        say(kubectl(["get", "pods", "-n", "kube-system", "-o", "wide"]).trim().split("\n").join("\n      "));
+    });
+
+    it("lets Keystone users in with their tokens through the VIP: a member lists pods only, another project is refused, the project's admin does everything", async () => {
+        const a = openstackAdmin(DIR);
+        const { token: adminToken } = await issueToken(a);
+        elsewhere = (await call<{ project: { id: string } }>(a.authUrl, adminToken, "POST", "/projects", { project: { name: ELSEWHERE, domain_id: "default" } }))!.project.id;
+        const grant = async (name: string, project: string, role: string) => {
+            const password = randomBytes(18).toString("base64url");
+            people.set(name, { id: await createUserWithRole(a.authUrl, adminToken, { name, password, projectId: project, role }), password });
+        };
+        await grant(PEOPLE.member, projectId, "member");
+        await grant(PEOPLE.admin, projectId, "admin");
+        await grant(PEOPLE.outsider, elsewhere, "member");
+        const token = async (name: string, project: string) => (await issueToken({ authUrl: a.authUrl, username: name, password: people.get(name)!.password, projectName: project })).token;
+        const member = await token(PEOPLE.member, t.project);
+        const admin = await token(PEOPLE.admin, t.project);
+        const outsider = await token(PEOPLE.outsider, ELSEWHERE);
+
+        // A pod for the member to look at and fail to delete, made by the project's admin.
+        const probe = ["run", "osk-e2e-probe", "-n", "default", "--image=registry.k8s.io/pause:3.10", "--restart=Never"];
+        const made = asUser(PEOPLE.admin, admin, probe);
+        assert.ok(made.ok, `the project's admin creates a pod: ${made.err}`);
+
+        asUser(PEOPLE.member, member, ["auth", "whoami"]);
+        const whoami = asUser(PEOPLE.member, member, ["auth", "whoami", "-o", "json"], false);
+        assert.ok(whoami.ok, whoami.err);
+        const user = JSON.parse(whoami.out).status.userInfo as { username: string; groups: string[]; extra: Record<string, string[]> };
+        assert.equal(user.username, PEOPLE.member, "the apiserver knows the member by the Keystone user name");
+        assert.deepEqual(user.extra["alpha.kubernetes.io/identity/project/name"], [t.project]);
+        assert.ok(user.extra["alpha.kubernetes.io/identity/roles"].includes("member"));
+
+        const listed = asUser(PEOPLE.member, member, ["get", "pods", "-n", "default"]);
+        assert.ok(listed.ok, `member lists pods: ${listed.err}`);
+        assert.match(listed.out, /osk-e2e-probe/);
+        const secrets = asUser(PEOPLE.member, member, ["get", "secrets", "-n", "kube-system"]);
+        assert.ok(!secrets.ok && /Forbidden/.test(secrets.err), `member may not read Secrets: ${secrets.out}${secrets.err}`);
+        const remove = asUser(PEOPLE.member, member, ["delete", "pod", "osk-e2e-probe", "-n", "default", "--wait=false"]);
+        assert.ok(!remove.ok && /Forbidden/.test(remove.err), `member may not delete pods: ${remove.out}${remove.err}`);
+
+        const other = asUser(PEOPLE.outsider, outsider, ["get", "pods", "-n", "default"]);
+        assert.ok(!other.ok && /Forbidden/.test(other.err), `a user of another project is refused: ${other.out}${other.err}`);
+        const forged = asUser("nobody", "gAAAAA-not-a-keystone-token", ["get", "pods", "-n", "default"]);
+        assert.ok(!forged.ok && /Unauthorized|must be logged in/.test(forged.err), `a token Keystone does not know is not even authenticated: ${forged.err}`);
+
+        const adminSecrets = asUser(PEOPLE.admin, admin, ["get", "secrets", "-n", "kube-system"]);
+        assert.ok(adminSecrets.ok, `the project's admin reads Secrets: ${adminSecrets.err}`);
+        const adminDelete = asUser(PEOPLE.admin, admin, ["delete", "pod", "osk-e2e-probe", "-n", "default", "--wait=false"]);
+        assert.ok(adminDelete.ok, `the project's admin deletes the pod: ${adminDelete.err}`);
+        say(`the session:\n        ${session.join("\n        ")}`);
+    });
+
+    it("with sync on, turns the project into a namespace and the users' role assignments into RoleBindings", () => {
+        const ns = `${t.project}-${projectId}`;
+        const namespaces = JSON.parse(kubectl(["get", "namespaces", "-o", "json"])).items.map((n: { metadata: { name: string } }) => n.metadata.name) as string[];
+        assert.ok(namespaces.includes(ns), `namespace ${ns} among ${namespaces.join(", ")}`);
+        // k8s-keystone-auth syncs at every login, whatever the policy allows: the other project's user got one too.
+        say(`synced namespaces: ${namespaces.filter((n) => n.startsWith("lab-e2e-")).join(", ")}`);
+        const bindings = JSON.parse(kubectl(["get", "rolebindings", "-n", ns, "-o", "json"])).items as { metadata: { name: string }; roleRef: { name: string }; subjects: { name: string }[] }[];
+        const seen = bindings.map((b) => `${b.subjects.map((x) => x.name).join()} -> ${b.roleRef.name}`).sort();
+        // Keystone's implied roles come along: admin implies member, member implies reader.
+        assert.deepEqual(seen, [`${PEOPLE.admin} -> admin`, `${PEOPLE.admin} -> member`, `${PEOPLE.admin} -> reader`, `${PEOPLE.member} -> member`, `${PEOPLE.member} -> reader`].sort());
+        for (const b of bindings) assert.match(b.metadata.name, new RegExp(`^(${people.get(PEOPLE.member)!.id}|${people.get(PEOPLE.admin)!.id})_`));
+        say(kubectl(["get", "rolebindings", "-n", ns, "-o", "wide"]).trim().split("\n").join("\n      "));
+    });
+
+    it("destroys in order, the drain first, then the add-ons, the cluster, every OpenStack object and the identity, and every instance host", async () => {
+        await removePeople();
+        const lines: TimedLine[] = [];
+        const out = await pulumiRun(ws, ["destroy", "--yes", "--non-interactive", "--stack", STACK], (line) => lines.push({ at: Date.now(), line }));
         assert.equal(out.code, 0, out.stdout.slice(-6000));
-        say(`destroy ${(out.ms / 1000).toFixed(1)} s`);
+        const spans = layerDeletions(lines);
+        say(`destroy ${(out.ms / 1000).toFixed(1)} s: ${spans.map((l) => `${l.layer} ${((l.to - l.from) / 1000).toFixed(1)} s (${l.resources})`).join(", ")}`);
+        assert.deepEqual(spans.map((l) => l.layer), ["drain", "add-ons", "control plane", "infrastructure", "identity"]);
+        for (let i = 1; i < spans.length; i++) assert.ok(spans[i - 1].to <= spans[i].from, `${spans[i - 1].layer} is gone before ${spans[i].layer} starts going`);
         assert.deepEqual(leftovers(await projectInventory(admin, projectId)), {});
         assert.equal((await admin.get("identity", `/projects?name=${t.project}`)).projects.length, 0);
+        for (const name of [...Object.values(PEOPLE), `${t.name}-cloud-provider`]) assert.equal((await admin.get("identity", `/users?name=${name}`)).users.length, 0, `no user ${name} is left`);
+        assert.equal((await admin.get("identity", `/projects?name=${ELSEWHERE}`)).projects.length, 0);
         assert.deepEqual(instanceHosts(), [], "Nova's deletes removed every instance host");
         const netns = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout;
         assert.doesNotMatch(netns, /osk-lb-|osk-lab-e2e-/, "no amphora or instance namespace is left");

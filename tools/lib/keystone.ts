@@ -81,3 +81,10 @@ export async function roleId(authUrl: string, token: string, role: string): Prom
     if (!found) throw new KeystoneError(`role "${role}" does not exist`, 404);
     return found.id;
 }
+
+/** Makes a user in the default domain with `role` on `projectId` (its default project); returns the user's id. */
+export async function createUserWithRole(authUrl: string, token: string, u: { name: string; password: string; projectId: string; role: string }): Promise<string> {
+    const id = (await call<{ user: { id: string } }>(authUrl, token, "POST", "/users", { user: { name: u.name, password: u.password, domain_id: "default", default_project_id: u.projectId } }))!.user.id;
+    await call(authUrl, token, "PUT", `/projects/${u.projectId}/users/${id}/roles/${await roleId(authUrl, token, u.role)}`);
+    return id;
+}

@@ -377,7 +377,12 @@ export function keystoneAuthManifests(ctx: AddonContext, o: KeystoneAuthOptions)
                 serviceAccountName: app,
                 priorityClassName: "system-cluster-critical",
                 affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } } }] } },
-                tolerations: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }],
+                // Keystone logins must work before the cloud controller has initialised a node, and while it is
+                // down: they are how its operators get in to see why.
+                tolerations: [
+                    { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" },
+                    { key: UNINITIALIZED_TAINT, value: "true", effect: "NoSchedule" },
+                ],
                 containers: [
                     {
                         name: app,

@@ -106,6 +106,9 @@ export class TenantInfrastructure extends pulumi.ComponentResource {
             return fip;
         };
 
+        // Made here, as the tenant, when the stack brings the public key: the same converge then boots with it.
+        const keyPair = t.sshPublicKey ? [new openstack.compute.Keypair(`${name}-keypair`, { name: t.keyPair, publicKey: t.sshPublicKey }, child)] : [];
+
         const instance = (node: TenantNode, role: "master" | "worker", securityGroups: SecurityGroupRole[], group: openstack.compute.ServerGroup): openstack.compute.Instance => {
             const port = new openstack.networking.Port(
                 `${name}-${node.name}-port`,
@@ -132,7 +135,7 @@ export class TenantInfrastructure extends pulumi.ComponentResource {
                     metadata: { "osk-cluster": t.name, "osk-role": role },
                 },
                 // cloud-init and the package installs after it need the way out through the router.
-                { ...child, dependsOn: [routerInterface] },
+                { ...child, dependsOn: [routerInterface, ...keyPair] },
             );
             if (t.floatingIps) floatingIp(node.name, port.id);
             return server;

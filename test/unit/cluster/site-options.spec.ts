@@ -91,6 +91,43 @@ describe("site options of the kubeadm control plane", () => {
         });
     });
 
+    describe("kube-proxy's own settings", () => {
+        it("are kube-proxy's defaults unless set: init renders no KubeProxyConfiguration", () => {
+            const { cp, m } = withMasters(3);
+            assert.equal(byKind(renderInit(cp, m.site), "KubeProxyConfiguration"), undefined);
+        });
+
+        it("reach init as a KubeProxyConfiguration (mode, conntrack per core; 0 leaves a read-only limit alone); joins carry none", () => {
+            const { cp, m } = withMasters(3);
+            const c = { ...cp, kubeProxy: { mode: "nftables" as const, conntrackMaxPerCore: 0 } };
+            const proxy = byKind(renderInit(c, m.site), "KubeProxyConfiguration");
+            assert.equal(proxy.apiVersion, "kubeproxy.config.k8s.io/v1alpha1");
+            assert.equal(proxy.mode, "nftables");
+            assert.deepEqual(proxy.conntrack, { maxPerCore: 0 });
+            // kubeadm keeps them in the kube-proxy ConfigMap: a join that repeated them would be refused.
+            assert.equal(byKind(renderJoin(c, c.masters[1], "master"), "KubeProxyConfiguration"), undefined);
+        });
+
+        it("fill in iptables and 32768 per core when only one is set", () => {
+            const r = validateConfig(rawConfig("prod", (v) => (v.controlPlane.kubeProxy = { conntrackMaxPerCore: 0 })));
+            assert.ok(r.ok, r.ok ? "" : formatProblems(r.problems));
+            const cp = r.model.controlPlane;
+            assert.deepEqual(cp.mode === "kubeadm" && cp.kubeProxy, { mode: "iptables", conntrackMaxPerCore: 0 });
+        });
+
+        it("are refused where kubeadm deploys no kube-proxy, or with an unknown mode, naming the key", () => {
+            const off = problems((v) => {
+                v.controlPlane.kubeProxy = { conntrackMaxPerCore: 0 };
+                v.controlPlane.addons = { kubeProxy: false };
+            });
+            assert.deepEqual(off.map((x) => x.path), ["osk:controlPlane.kubeProxy"]);
+            assert.match(formatProblems(off), /addons\.kubeProxy is false/);
+            const mode = problems((v) => (v.controlPlane.kubeProxy = { mode: "userspace" }));
+            assert.deepEqual(mode.map((x) => x.path), ["osk:controlPlane.kubeProxy.mode"]);
+            assert.equal(byKind(renderInit({ ...withMasters(3).cp, addons: { kubeProxy: false, coreDns: true }, kubeProxy: { mode: "iptables", conntrackMaxPerCore: 0 } }, withMasters(3).m.site), "KubeProxyConfiguration"), undefined);
+        });
+    });
+
     describe("hosts whose packages a machine image already carries", () => {
         // The prepare script's package part, run for real with stand-in binaries on PATH; apt-get records its calls.
         // Its files go under the test's own directory: the shell's own redirections (the apt source list) would

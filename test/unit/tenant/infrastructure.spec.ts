@@ -351,6 +351,25 @@ describe("tenant infrastructure under mocks (prod tenant)", () => {
 });
 
 describe("tenant infrastructure under mocks, varied", () => {
+    it("with the key pair's public half: makes the key pair as the tenant, and every instance waits for it; without it, none", async () => {
+        const publicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTheUnitTestOnlyxxxxxxxxxxxxxxxxx ops@apps";
+        const run = await runInfrastructure(tenant((x) => (x.sshPublicKey = publicKey)));
+        const keypair = run.byName("infra-keypair");
+        assert.deepEqual([keypair.type, keypair.inputs.name, keypair.inputs.publicKey], ["openstack:compute/keypair:Keypair", "platform-ops", publicKey]);
+        assert.match(keypair.provider ?? "", PROVIDER_REF, "made with the tenant's own provider: the key pair is the tenant user's");
+        for (const i of run.ofType(T.instance)) assert.ok(i.dependsOn.includes("infra-keypair"), `${i.name} depends on ${i.dependsOn}`);
+        const without = await runInfrastructure(tenant());
+        assert.equal(without.ofType("openstack:compute/keypair:Keypair").length, 0);
+    });
+
+    it("refuses a public key that is not one OpenSSH line, naming the key", () => {
+        for (const bad of ["AAAAC3NzaC1lZDI1NTE5", "ssh-ed25519 AAAA\nssh-rsa AAAA"]) {
+            assert.throws(() => tenant((x) => (x.sshPublicKey = bad)), /tenant\.sshPublicKey[\s\S]*one OpenSSH public key line/, bad);
+        }
+        // The private half pasted by mistake is caught as a plaintext secret, before any shape check.
+        assert.throws(() => tenant((x) => (x.sshPublicKey = "-----BEGIN OPENSSH PRIVATE KEY-----")), /tenant\.sshPublicKey: holds what looks like a private key/);
+    });
+
     it("with no workers: no worker server group, ports or instances", async () => {
         const t = tenant((x) => (x.workers.count = 0));
         const run = await runInfrastructure(t);

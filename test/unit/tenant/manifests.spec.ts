@@ -114,6 +114,8 @@ describe("tenant add-on manifests", () => {
         assert.ok(podSpec(d).affinity.podAntiAffinity);
         assert.equal(find(objs, "PodDisruptionBudget", "k8s-keystone-auth").spec.minAvailable, 1);
         assert.equal(find(objs, "Service", "k8s-keystone-auth").spec.clusterIP, "10.101.0.12");
+        // Logins work on nodes the cloud controller has not initialised yet (or while it is down).
+        assert.ok(podSpec(d).tolerations.some((t: any) => t.key === UNINITIALIZED_TAINT && t.effect === "NoSchedule"));
         const c = container(d, "k8s-keystone-auth");
         assert.ok(c.args.includes("--policy-configmap-name=k8s-keystone-auth-policy"));
         assert.ok(c.args.includes("--sync-configmap-name=keystone-sync-policy"));

@@ -54,7 +54,7 @@ export function hostAddresses(): Record<string, string> {
 export function startHosts(): number {
     mkdirSync(HA_DIR, { recursive: true, mode: 0o700 });
     let t0 = Date.now();
-    run("bash", ["tools/k8s-tools.sh", "kubernetes", "etcd", "kubelet"]);
+    run("bash", ["tools/k8s-tools.sh", "kubernetes", "etcd", "kubelet", "kube-proxy", "keystone-auth"]);
     say(`Kubernetes tools: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     t0 = Date.now();
     run("bash", ["tools/lab/hosts/images.sh"]);

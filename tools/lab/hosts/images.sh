@@ -3,7 +3,10 @@
 # is a docker-archive tar holding the static binaries tools/k8s-tools.sh built (etcd also carries etcdctl, which
 # OSK's member removal runs inside the etcd pod), tagged with the names `kubeadm config images list` gives for the
 # lab's Kubernetes version, so kubeadm finds them already present. The pause image runs pause/main.go.
-# kube-proxy and CoreDNS are not built: the lab stack disables both addons.
+# kube-proxy's image also carries Debian's iptables (its nf_tables flavour) with the libraries it loads, unpacked
+# from Debian's packages, never installed on this machine: kube-proxy programs the Services with it.
+# k8s-keystone-auth's is tagged as the tenant add-ons name it (registry.k8s.io/provider-os/..., the
+# cloud-provider-openstack release of the cluster's minor). CoreDNS is not built: the lab stacks disable it.
 #   images.sh      build what is missing; prints the directory holding the tars
 # Cache: ${OSK_CACHE:-~/.cache/osk}/lab-images-<k8s version>-<hash of the inputs>.
 set -euo pipefail
@@ -13,10 +16,18 @@ repo=$(cd "$here/../../.." && pwd)
 say() { printf '[lab-images] %s\n' "$*" >&2; }
 die() { printf '[lab-images] error: %s\n' "$*" >&2; exit 1; }
 
-eval "$(bash "$repo/tools/k8s-tools.sh" --env kubeadm kubernetes etcd)"
+eval "$(bash "$repo/tools/k8s-tools.sh" --env kubeadm kubernetes etcd kube-proxy keystone-auth)"
 bin=$OSK_K8S_BIN
 version=$("$bin/kubeadm" version -o short)
-key=$( { cat "$0" "$here/pause/main.go"; for b in kube-apiserver kube-controller-manager kube-scheduler etcd etcdctl; do sha256sum "$bin/$b"; done; } | sha256sum | cut -c1-12)
+# cloud-provider-openstack's release for this minor, as tools/k8s-tools.sh built k8s-keystone-auth from it.
+cpo=$(sed -n 's#^k8s.io/cloud-provider-openstack@##p' "$bin/../stamps/k8s-keystone-auth")
+[ -n "$cpo" ] || die "no build stamp for k8s-keystone-auth under $bin/../stamps"
+# iptables and everything it loads, down to libc (the image has nothing else).
+iptables_packages=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances iptables |
+  grep -v '^ ' | grep -v -x -e gcc-12-base -e debconf | sort -u)
+[ -n "$iptables_packages" ] || die "apt knows no iptables package (apt-get update?)"
+pinned=$(for p in $iptables_packages; do printf '%s=%s\n' "$p" "$(apt-cache policy "$p" | sed -n 's/^ *Candidate: //p')"; done)
+key=$( { cat "$0" "$here/pause/main.go"; echo "$pinned"; for b in kube-apiserver kube-controller-manager kube-scheduler kube-proxy etcd etcdctl k8s-keystone-auth; do sha256sum "$bin/$b"; done; } | sha256sum | cut -c1-12)
 out=${OSK_CACHE:-$HOME/.cache/osk}/lab-images-$version-$key
 if [ -f "$out/.done" ]; then echo "$out"; exit 0; fi
 
@@ -26,17 +37,21 @@ t0=$SECONDS
 ( cd "$here/pause" && CGO_ENABLED=0 GOFLAGS= GOWORK=off GOTOOLCHAIN=local go build -trimpath -ldflags '-s -w' -o "$work/pause" main.go ) ||
   die "could not build the pause program"
 
-image() { # tag entrypoint-or-empty binary...
+image() { # tag entrypoint-or-empty item... (an item: a binary for /usr/local/bin, BINARY@DIR, or a directory tree)
   local tag=$1 entry=$2 dir=$work/build.$$ b layer config diff cfgsha file
   shift 2
   rm -rf "$dir"; mkdir -p "$dir/rootfs/usr/local/bin" "$dir/rootfs/tmp" "$dir/rootfs/etc"
-  for b in "$@"; do install -m 0755 "$b" "$dir/rootfs/usr/local/bin/$(basename "$b")"; done
+  for b in "$@"; do
+    if [ -d "$b" ]; then cp -a "$b/." "$dir/rootfs/"
+    elif [[ $b == *@* ]]; then install -D -m 0755 "${b%@*}" "$dir/rootfs/${b#*@}/$(basename "${b%@*}")"
+    else install -m 0755 "$b" "$dir/rootfs/usr/local/bin/$(basename "$b")"; fi
+  done
   echo "root:x:0:0:root:/:/usr/local/bin/none" >"$dir/rootfs/etc/passwd"
   chmod 1777 "$dir/rootfs/tmp"
   tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$dir/rootfs" -cf "$dir/layer.tar" .
   diff=$(sha256sum "$dir/layer.tar" | cut -d' ' -f1)
   jq -nc --arg diff "sha256:$diff" --argjson entry "${entry:-null}" '{architecture: "amd64", os: "linux",
-      config: ({Env: ["PATH=/usr/local/bin:/usr/bin:/bin"]} + (if $entry then {Entrypoint: $entry} else {} end)),
+      config: ({Env: ["PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]} + (if $entry then {Entrypoint: $entry} else {} end)),
       rootfs: {type: "layers", diff_ids: [$diff]}}' >"$dir/config.json"
   cfgsha=$(sha256sum "$dir/config.json" | cut -d' ' -f1)
   mkdir -p "$dir/archive/$diff"
@@ -49,6 +64,20 @@ image() { # tag entrypoint-or-empty binary...
   say "  $tag ($(du -m "$work/$file" | cut -f1) MB)"
 }
 
+iptables_root() { # dir: Debian's iptables unpacked with what it loads, the nf_tables flavour as `iptables`
+  local root=$1 debs=$work/debs p n
+  mkdir -p "$debs" "$root"
+  # shellcheck disable=SC2086 # one word per package
+  (cd "$debs" && apt-get download -q $iptables_packages >/dev/null 2>&1) ||
+    { apt-get update -qq && (cd "$debs" && apt-get download -q $iptables_packages >/dev/null); } ||
+    die "could not download Debian's $(echo $iptables_packages)"
+  for p in "$debs"/*.deb; do dpkg-deb -x "$p" "$root"; done
+  # What update-alternatives would link on a Debian host; kube-proxy runs `iptables`, `iptables-restore`, ...
+  for n in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do ln -sf xtables-nft-multi "$root/usr/sbin/$n"; done
+  rm -rf "$root/usr/share/doc" "$root/usr/share/man" "$root/usr/share/locale" "$root/usr/share/lintian" "$debs"
+  chroot "$root" /usr/sbin/iptables --version >/dev/null || die "the unpacked iptables does not run"
+}
+
 say "building the control-plane images for kubeadm $version"
 for ref in $("$bin/kubeadm" config images list --kubernetes-version "$version" 2>/dev/null); do
   name=${ref##*/}; name=${name%%:*}
@@ -56,9 +85,16 @@ for ref in $("$bin/kubeadm" config images list --kubernetes-version "$version" 2
     kube-apiserver | kube-controller-manager | kube-scheduler) image "$ref" "" "$bin/$name" ;;
     etcd) image "$ref" "" "$bin/etcd" "$bin/etcdctl" ;;
     pause) image "$ref" '["/usr/local/bin/pause"]' "$work/pause" ;;
-    *) say "  $ref: not built (the lab stack disables that addon)" ;;
+    kube-proxy)
+      iptables_root "$work/iptables"
+      image "$ref" "" "$work/iptables" "$bin/kube-proxy"
+      rm -rf "$work/iptables"
+      ;;
+    *) say "  $ref: not built (the lab stacks disable that addon)" ;;
   esac
 done
+# The add-on's own command is ./bin/k8s-keystone-auth, from the image's root.
+image "registry.k8s.io/provider-os/k8s-keystone-auth:$cpo" "" "$bin/k8s-keystone-auth@bin"
 rm -f "$work/pause"
 touch "$work/.done"
 rm -rf "$out"; mv "$work" "$out"

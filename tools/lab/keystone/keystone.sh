@@ -18,6 +18,9 @@
 #   KEYSTONE_DATABASE  SQLAlchemy URL of the database (default: sqlite in the state dir); with a server database
 #                    (the lab's OpenStack uses its MariaDB) uwsgi serves with KEYSTONE_THREADS threads
 #   KEYSTONE_THREADS   uwsgi threads (default 1; more only with KEYSTONE_DATABASE, sqlite cannot share a connection)
+#   KEYSTONE_EXTRA_LISTEN  ADDRESS:PORT where uwsgi serves Keystone too, beside 127.0.0.1 (default none); the lab's
+#                    OpenStack gives it the tenant network's gateway, so the tenant cluster's pods reach Keystone
+#                    as a site's instances reach its public endpoint
 #   KEYSTONE_PASSWORD_HASH_ROUNDS  bcrypt rounds for stored passwords (default: Keystone's, 12); the lab's OpenStack
 #                    uses bcrypt's minimum, 4, so that each service user's login is not a quarter second of CPU
 #
@@ -245,6 +248,7 @@ write_uwsgi_ini() {
 [uwsgi]
 plugins = python3
 http-socket = $HOST:$PORT
+${KEYSTONE_EXTRA_LISTEN:+http-socket = $KEYSTONE_EXTRA_LISTEN}
 wsgi-file = /usr/bin/keystone-wsgi-public
 env = OS_KEYSTONE_CONFIG_FILES=$CONF
 chdir = $SD

@@ -260,7 +260,11 @@ rabbit_ready() { listening "$P_RABBIT"; }
 
 # --- Keystone -----------------------------------------------------------------------------------------------
 start_keystone() {
-  KEYSTONE_PORT=$P_KEYSTONE KEYSTONE_DATABASE=$(db_url keystone) KEYSTONE_THREADS=8 KEYSTONE_PASSWORD_HASH_ROUNDS=4 \
+  # With instance hosts, Keystone also answers on the tenant network's gateway: the tenant cluster's webhook (a pod
+  # on an instance) validates tokens there, as it would at a site's public endpoint.
+  local extra=
+  [ -z "${HOSTS_DIR:-}" ] || extra=${TENANT_GATEWAY%/*}:$P_KEYSTONE
+  KEYSTONE_EXTRA_LISTEN=$extra KEYSTONE_PORT=$P_KEYSTONE KEYSTONE_DATABASE=$(db_url keystone) KEYSTONE_THREADS=8 KEYSTONE_PASSWORD_HASH_ROUNDS=4 \
     OSK_LAB_OPENSTACK=$SD bash "$HERE/../keystone/keystone.sh" start "$SD/keystone"
 }
 

@@ -1,15 +1,19 @@
 // The tenant end to end in the lab: the lab OpenStack started with its instance hosts, then one converge of the
-// lab-tenant-e2e stack from the Keystone project to a kubeadm cluster on the instances (test/lab/tenant.spec.ts
-// proves it; this is the same, by hand).
+// lab-tenant-e2e stack from the Keystone project to a kubeadm cluster on the instances with k8s-keystone-auth in it
+// (test/lab/tenant.spec.ts proves it; this is the same, by hand).
 //   ./osk run tenant          (= lab tenant up)   OpenStack with instance hosts, pulumi up, how to use the cluster
+//                                                with the admin kubeconfig and with a Keystone login
 //   ./osk lab tenant down                        pulumi destroy, the lab OpenStack and its hosts stopped by PID
 //   ./osk lab tenant status
 // State lives in $OSK_LAB_TENANT_DIR (default ~/.osk/lab-tenant).
+import { randomBytes } from "crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { homedir } from "os";
 import { join } from "path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { tenantAddressPlan } from "../../../components/tenant/addresses";
 import { pulumiRun, pulumiSync, writeKubeconfigOutput, type RunOutput, type Workspace } from "../../engine/workspace";
+import { createUserWithRole, issueToken } from "../../lib/keystone";
 import { run as labRun } from "../lab";
 import { instanceHostsDir, openstackAdmin, openstackPids, startOpenStack, stopOpenStack, tenantOf, TENANT_E2E_STACK_FILE } from "./openstack";
 import { layerSeconds, tenantWorkspace, type TimedLine } from "./tenant";
@@ -26,9 +30,10 @@ export function startTenantE2e(base: string): { ws: Workspace; startSeconds: num
     const p = tenantE2ePaths(base);
     const t0 = Date.now();
     // What the instance hosts boot with (cached; on a cold machine this builds, or waits for another part's build).
-    labRun("bash", ["tools/k8s-tools.sh", "kubeadm", "kubernetes", "etcd", "kubelet"], process.env, "inherit");
+    labRun("bash", ["tools/k8s-tools.sh", "kubeadm", "kubernetes", "etcd", "kubelet", "kube-proxy", "keystone-auth"], process.env, "inherit");
     labRun("bash", ["tools/lab/hosts/images.sh"], process.env, "inherit");
-    const figures = startOpenStack(p.openstack, undefined, { instanceHosts: true });
+    // Four hypervisors: the masters' hard anti-affinity needs three, one more spares the scheduler's retries.
+    const figures = startOpenStack(p.openstack, undefined, { instanceHosts: true, computes: 4 });
     const ws = tenantWorkspace(p.engine, openstackAdmin(p.openstack).password, TENANT_E2E_STACK, true);
     return { ws, startSeconds: (Date.now() - t0) / 1000, phases: figures.phases };
 }
@@ -85,6 +90,7 @@ async function up(): Promise<void> {
     const t = tenantOf(TENANT_E2E_STACK_FILE);
     const plan = tenantAddressPlan(t);
     const p = tenantE2ePaths(BASE);
+    const login = await keystoneLogin(ws, BASE, t.project, kubeconfig);
     console.log(`
 OSK lab tenant is up: Keystone project ${t.project}, its network, instances and Octavia load balancer in the lab's
 OpenStack, and a kubeadm cluster on those instances (lab hosts) behind the VIP ${plan.apiVip}.
@@ -96,8 +102,33 @@ Where to look:
   instance hosts   ${join(instanceHostsDir(p.openstack), "hosts")}
   Pulumi project   ${ws.dir}  (backend ${ws.env.PULUMI_BACKEND_URL})
   converge log     ${p.log}
-Keystone logins to this cluster need k8s-keystone-auth running in it; its image is not built for the lab hosts yet.
+  Keystone login   ${login.user}, a member of ${t.project} (its password in ${login.clouds}):
+                   TOKEN=$(OS_CLIENT_CONFIG_FILE=${login.clouds} openstack --os-cloud ${login.user} token issue -f value -c id)
+                   kubectl --server https://${plan.apiVip}:6443 --certificate-authority ${login.ca} --token "$TOKEN" get pods -A
+                   (k8s-keystone-auth asks Keystone: members may read pods, not Secrets; the policy is in the stack file)
 Tear it down with: ./osk lab tenant down`);
+}
+
+/**
+ * A member of the tenant's project to log in with (made once; its password only in a 0600 clouds.yaml), and the
+ * tenant cluster's CA from the admin kubeconfig, so a Keystone token is all kubectl needs.
+ */
+async function keystoneLogin(ws: Workspace, base: string, project: string, kubeconfig: string): Promise<{ user: string; clouds: string; ca: string }> {
+    const user = "lab-e2e-dev";
+    const clouds = join(base, "keystone-login.yaml");
+    const ca = join(base, "tenant-ca.crt");
+    const caData = (parseYaml(readFileSync(kubeconfig, "utf8")) as { clusters: { cluster: { "certificate-authority-data": string } }[] }).clusters[0].cluster["certificate-authority-data"];
+    writeFileSync(ca, Buffer.from(caData, "base64"));
+    if (!existsSync(clouds)) {
+        const a = openstackAdmin(tenantE2ePaths(base).openstack);
+        const { token } = await issueToken(a);
+        const projectId = JSON.parse(pulumiSync(ws, ["stack", "output", "projectId", "--json", "--stack", TENANT_E2E_STACK]).stdout) as string;
+        const password = randomBytes(18).toString("base64url");
+        await createUserWithRole(a.authUrl, token, { name: user, password, projectId, role: "member" });
+        const cloud = { auth: { auth_url: a.authUrl, username: user, password, project_name: project, user_domain_name: "Default", project_domain_name: "Default" }, identity_api_version: 3 };
+        writeFileSync(clouds, stringifyYaml({ clouds: { [user]: cloud } }), { mode: 0o600 });
+    }
+    return { user, clouds, ca };
 }
 
 async function down(): Promise<void> {

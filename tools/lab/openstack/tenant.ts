@@ -67,18 +67,22 @@ export function perKindSeconds(upLog: string): [string, number][] {
 }
 
 /** The layers of a tenant converge, in the order the graph walks them. */
-export type TenantLayer = "identity" | "infrastructure" | "control plane";
+export type TenantLayer = "identity" | "infrastructure" | "control plane" | "add-ons" | "drain";
+const LAYERS: TenantLayer[] = ["identity", "infrastructure", "control plane", "add-ons", "drain"];
 
 /**
  * Which layer a resource of the tenant stack belongs to, by its type as the engine shows it (`openstack:identity:Project`)
- * or as a URN has it (`openstack:identity/project:Project`); undefined for the stack, providers, components and the
- * webhook's certificate, which are not a layer's work.
+ * or as a URN has it (`openstack:identity/project:Project`); undefined for the stack, providers, components, the
+ * webhook's certificate and the generated join secrets, which are not a layer's work.
  */
 export function tenantLayer(type: string): TenantLayer | undefined {
     const [pkg, module] = type.split(":");
     if (pkg === "openstack") return module.split("/")[0] === "identity" ? "identity" : "infrastructure";
     // The control plane's work is its SSH steps (host preparation, kubeadm init and joins, the CNI, node roles).
     if (pkg === "osk" && module === "remote") return "control plane";
+    // The drain is made last and destroyed first: it gives back what the add-ons hold before they go.
+    if (type === "osk:k8s:ClusterDrain") return "drain";
+    if (pkg === "kubernetes") return "add-ons";
     return undefined;
 }
 
@@ -88,25 +92,50 @@ export interface TimedLine {
     line: string;
 }
 
+/** A layer's span in a run's timed progress: its first step starting, its last one done, how many were done. */
+interface LayerSpan {
+    layer: TenantLayer;
+    from: number;
+    to: number;
+    resources: number;
+}
+
+/** Spans per layer from the progress lines of one kind of step: `+` creating/created, or `-` deleting/deleted. */
+function layerSpans(lines: readonly TimedLine[], step: "create" | "delete"): Map<TenantLayer, LayerSpan> {
+    const [sign, doing, done] = step === "create" ? ["\\+", "creating", "created"] : ["-", "deleting", "deleted"];
+    const pattern = new RegExp(`^\\s*${sign}\\s+(\\S+)\\s+(\\S+)\\s+(${doing}|${done})\\b`);
+    const spans = new Map<TenantLayer, LayerSpan & { names: Set<string> }>();
+    for (const { at, line } of lines) {
+        const m = pattern.exec(line);
+        const layer = m ? tenantLayer(m[1]) : undefined;
+        if (!m || !layer) continue;
+        const span = spans.get(layer) ?? { layer, from: at, to: at, resources: 0, names: new Set<string>() };
+        span.from = Math.min(span.from, at);
+        span.to = Math.max(span.to, at);
+        if (m[3] === done) span.names.add(`${m[1]} ${m[2]}`);
+        span.resources = span.names.size;
+        spans.set(layer, span);
+    }
+    return new Map([...spans].map(([l, { names: _names, ...span }]) => [l, span]));
+}
+
 /**
  * Per layer, from the timed progress of `pulumi up`: seconds from the first of its resources starting to be
  * created ("creating") to the last one created ("created (...)"), and how many it created.
  */
 export function layerSeconds(lines: readonly TimedLine[]): { layer: TenantLayer; seconds: number; resources: number }[] {
-    const spans = new Map<TenantLayer, { from: number; to: number; created: Set<string> }>();
-    for (const { at, line } of lines) {
-        const m = /^\s*\+\s+(\S+)\s+(\S+)\s+(creating|created)\b/.exec(line);
-        const layer = m ? tenantLayer(m[1]) : undefined;
-        if (!m || !layer) continue;
-        const span = spans.get(layer) ?? { from: at, to: at, created: new Set<string>() };
-        span.from = Math.min(span.from, at);
-        span.to = Math.max(span.to, at);
-        if (m[3] === "created") span.created.add(`${m[1]} ${m[2]}`);
-        spans.set(layer, span);
-    }
-    const order: TenantLayer[] = ["identity", "infrastructure", "control plane"];
-    return order.filter((l) => spans.has(l)).map((layer) => {
+    const spans = layerSpans(lines, "create");
+    return LAYERS.filter((l) => spans.has(l)).map((layer) => {
         const span = spans.get(layer)!;
-        return { layer, seconds: Math.round((span.to - span.from) / 100) / 10, resources: span.created.size };
+        return { layer, seconds: Math.round((span.to - span.from) / 100) / 10, resources: span.resources };
     });
+}
+
+/**
+ * Per layer, in the order a destroy should take them (drain, add-ons, control plane, infrastructure, identity): when
+ * its first delete began ("deleting") and its last one ended ("deleted"), from the timed progress of `pulumi destroy`.
+ */
+export function layerDeletions(lines: readonly TimedLine[]): LayerSpan[] {
+    const spans = layerSpans(lines, "delete");
+    return [...LAYERS].reverse().filter((l) => spans.has(l)).map((l) => spans.get(l)!);
 }
