@@ -73,6 +73,12 @@ export function createWorkspace(stack: string, secrets: Record<string, string> =
         copyFileSync(join(source, `Pulumi.${stack}.yaml`), join(dir, `Pulumi.${stack}.yaml`));
     }
     if (!existsSync(passphraseFile)) writeFileSync(passphraseFile, randomBytes(24).toString("hex"), { mode: 0o600 });
+    // The engine's and its plugins' temporary files stay in the workspace, emptied at each start and removed with
+    // it: the Kubernetes provider writes each cluster's kubeconfig, admin key included, into a temporary file and
+    // leaves it there (about 50 of them in /tmp after one whole test run).
+    const scratch = join(base, "tmp");
+    rmSync(scratch, { recursive: true, force: true });
+    mkdirSync(scratch, { mode: 0o700 });
     const env: NodeJS.ProcessEnv = {
         ...process.env,
         ...engineEnv(),
@@ -81,6 +87,7 @@ export function createWorkspace(stack: string, secrets: Record<string, string> =
         PULUMI_CONFIG_PASSPHRASE: undefined,
         PULUMI_SKIP_CONFIRMATIONS: "true",
         NO_COLOR: "1",
+        TMPDIR: scratch,
     };
     const ws: Workspace = { dir, stack, env, dispose: () => rmSync(base, { recursive: true, force: true }) };
     if (fresh) check(pulumiSync(ws, ["stack", "init", stack, "--secrets-provider", "passphrase", "--non-interactive"]));
