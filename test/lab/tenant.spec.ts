@@ -8,10 +8,9 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import { randomBytes } from "crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { parse as parseYaml } from "yaml";
 import { tenantAddressPlan } from "../../components/tenant/addresses";
 import { webhookClusterIP } from "../../components/tenant/kubeadm";
 import { call, createUserWithRole, issueToken } from "../../tools/lib/keystone";
@@ -19,7 +18,7 @@ import { pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/worksp
 import { binDir } from "../../tools/lab/lab";
 import { LAB_OPENSTACK, openstackAdmin, tenantOf, TENANT_E2E_STACK_FILE } from "../../tools/lab/openstack/openstack";
 import { layerDeletions, perKindSeconds, providerPlugin, type TimedLine } from "../../tools/lab/openstack/tenant";
-import { convergeTenant, instanceHosts as labInstanceHosts, startTenantE2e, stopTenantE2e, tenantE2ePaths, TENANT_E2E_STACK as STACK, writeTenantKubeconfig } from "../../tools/lab/openstack/tenant-e2e";
+import { convergeTenant, instanceHosts as labInstanceHosts, kubeconfigCluster, startTenantE2e, stopTenantE2e, tenantE2ePaths, TENANT_E2E_STACK as STACK, writeTenantKubeconfig } from "../../tools/lab/openstack/tenant-e2e";
 import { Cloud, leftovers, projectInventory } from "./openstack/cloud";
 
 const PATHS = tenantE2ePaths(LAB_OPENSTACK);
@@ -49,10 +48,10 @@ describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant clu
     // The people's kubeconfigs: the cluster's VIP and CA, a Keystone token and nothing else (no client certificate).
     const tokens = mkdtempSync(join(tmpdir(), "osk-tenant-tokens-"));
     const session: string[] = [];
+    let cluster: ReturnType<typeof kubeconfigCluster> | undefined;
     const asUser = (who: string, token: string, args: string[], logged = true) => {
-        const admin = parseYaml(readFileSync(kubeconfig, "utf8")) as { clusters: { cluster: { server: string; "certificate-authority-data": string } }[] };
         const file = join(tokens, who);
-        const c = admin.clusters[0].cluster;
+        const c = (cluster ??= kubeconfigCluster(kubeconfig));
         writeFileSync(file, JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: "tenant", cluster: c }], users: [{ name: who, user: { token } }], contexts: [{ name: who, context: { cluster: "tenant", user: who } }], "current-context": who }), { mode: 0o600 });
         const r = spawnSync(join(binDir(), "kubectl"), ["--kubeconfig", file, "--request-timeout=15s", ...args], { encoding: "utf8" });
         if (logged) session.push(`${who}$ kubectl ${args.join(" ")}`, ...`${r.stdout}${r.stderr}`.trim().split("\n").slice(0, 6).map((l) => `  ${l}`));

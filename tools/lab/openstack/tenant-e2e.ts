@@ -109,6 +109,11 @@ Where to look:
 Tear it down with: ./osk lab tenant down`);
 }
 
+/** The cluster entry (server and CA) of an admin kubeconfig file: all a token's kubeconfig needs besides the token. */
+export function kubeconfigCluster(file: string): { server: string; "certificate-authority-data": string } {
+    return (parseYaml(readFileSync(file, "utf8")) as { clusters: { cluster: { server: string; "certificate-authority-data": string } }[] }).clusters[0].cluster;
+}
+
 /**
  * A member of the tenant's project to log in with (made once; its password only in a 0600 clouds.yaml), and the
  * tenant cluster's CA from the admin kubeconfig, so a Keystone token is all kubectl needs.
@@ -117,8 +122,7 @@ async function keystoneLogin(ws: Workspace, base: string, project: string, kubec
     const user = "lab-e2e-dev";
     const clouds = join(base, "keystone-login.yaml");
     const ca = join(base, "tenant-ca.crt");
-    const caData = (parseYaml(readFileSync(kubeconfig, "utf8")) as { clusters: { cluster: { "certificate-authority-data": string } }[] }).clusters[0].cluster["certificate-authority-data"];
-    writeFileSync(ca, Buffer.from(caData, "base64"));
+    writeFileSync(ca, Buffer.from(kubeconfigCluster(kubeconfig)["certificate-authority-data"], "base64"));
     if (!existsSync(clouds)) {
         const a = openstackAdmin(tenantE2ePaths(base).openstack);
         const { token } = await issueToken(a);
