@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes tools the test tier and the lab run: kubeadm, kube-apiserver, kube-controller-manager,
 # kube-scheduler, kubectl, etcd, etcdctl, kwok, kwokctl, helm, and k8s-keystone-auth (the lab runs the real webhook
-# against its real Keystone); on request also kubelet and kube-proxy (the lab hosts of tools/lab/hosts run them) and versitygw (the
+# against its real Keystone); on request also kubelet and kube-proxy (the lab hosts of tools/lab/hosts run them),
+# the tenant cluster's cloud add-ons (openstack-cloud-controller-manager and cinder-csi-plugin, the CSI sidecars
+# csi-provisioner and csi-snapshotter, and snapshot-controller: the lab's tenant cluster runs them against the lab's
+# OpenStack) and versitygw (the
 # S3 gateway that holds the lab's shared Pulumi state, tools/lab/state/state.sh). Everything is
 # compiled from Go modules fetched through the Go module proxy (no prebuilt binaries), and cached outside the
 # repository by version, so a warm run only checks that the binaries are there and prints their versions.
 #
 #   tools/k8s-tools.sh              build what is missing, then print the versions
 #   tools/k8s-tools.sh kubeadm      only kubeadm (all the test tier needs); also: kubernetes etcd kwok helm
-#                                   keystone-auth kubelet kube-proxy versitygw (the last three: not in the default set)
+#                                   keystone-auth kubelet kube-proxy cloud-controller cinder-csi csi-sidecars
+#                                   versitygw (those after keystone-auth: not in the default set)
 #   tools/k8s-tools.sh --env [...]  print the environment to eval (fails if a binary is missing)
 #   tools/k8s-tools.sh --latest     show the newest versions the proxy serves whole (to bump the pins below)
 #
@@ -21,6 +25,10 @@ ETCD_VERSION=${ETCD_VERSION:-3.6.16}
 KWOK_VERSION=${KWOK_VERSION:-0.8.0}
 HELM_VERSION=${HELM_VERSION:-3.22.0}
 VERSITYGW_VERSION=${VERSITYGW_VERSION:-1.8.0}
+# The CSI sidecars the tenant add-ons pin (components/tenant/addons/manifests.ts SIDECARS); the lab's images check
+# that the tags agree (tools/lab/hosts/images.sh).
+CSI_PROVISIONER_VERSION=${CSI_PROVISIONER_VERSION:-5.2.0}
+CSI_SNAPSHOTTER_VERSION=${CSI_SNAPSHOTTER_VERSION:-8.2.1}
 # cloud-provider-openstack follows Kubernetes' minors; OSK deploys the v1.<minor>.0 release of the cluster's minor.
 CPO_VERSION=${CPO_VERSION:-1.$(cut -d. -f2 <<<"$K8S_VERSION").0}
 
@@ -45,8 +53,11 @@ piece_bins() {
     kwok) echo kwok kwokctl ;;
     helm) echo helm ;;
     keystone-auth) echo k8s-keystone-auth ;;
+    cloud-controller) echo openstack-cloud-controller-manager ;;
+    cinder-csi) echo cinder-csi-plugin ;;
+    csi-sidecars) echo csi-provisioner csi-snapshotter snapshot-controller ;;
     versitygw) echo versitygw ;;
-    *) die "unknown piece '$1' (known: kubeadm kubernetes etcd kwok helm keystone-auth kubelet kube-proxy versitygw)" ;;
+    *) die "unknown piece '$1' (known: kubeadm kubernetes etcd kwok helm keystone-auth kubelet kube-proxy cloud-controller cinder-csi csi-sidecars versitygw)" ;;
   esac
 }
 bin_source() { # binary -> the module@version it must come from
@@ -55,7 +66,9 @@ bin_source() { # binary -> the module@version it must come from
     etcd | etcdctl) echo "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" ;;
     kwok | kwokctl) echo "sigs.k8s.io/kwok@v$KWOK_VERSION" ;;
     helm) echo "helm.sh/helm/v3@v$HELM_VERSION" ;;
-    k8s-keystone-auth) echo "k8s.io/cloud-provider-openstack@v$CPO_VERSION" ;;
+    k8s-keystone-auth | openstack-cloud-controller-manager | cinder-csi-plugin) echo "k8s.io/cloud-provider-openstack@v$CPO_VERSION" ;;
+    csi-provisioner) echo "github.com/kubernetes-csi/external-provisioner/v5@v$CSI_PROVISIONER_VERSION" ;;
+    csi-snapshotter | snapshot-controller) echo "github.com/kubernetes-csi/external-snapshotter/v8@v$CSI_SNAPSHOTTER_VERSION" ;;
     versitygw) echo "github.com/versity/versitygw@v$VERSITYGW_VERSION" ;;
   esac
 }
@@ -71,8 +84,9 @@ bin_version() { # binary [dir]: its version output
     kwok | kwokctl) "$b" --version ;;
     helm) "$b" version --short ;;
     versitygw) "$b" --version | sed -n 1p ;;
-    # It has no version flag; its usage output proves it runs, the stamp says what it was built from.
-    k8s-keystone-auth) "$b" --help >/dev/null 2>&1 && cat "$stamps/$1" 2>/dev/null || echo "built from $(bin_source "$1")" ;;
+    csi-provisioner | csi-snapshotter | snapshot-controller) "$b" --version | sed -n 1p ;;
+    # They have no version flag; the usage output proves each runs, the stamp says what it was built from.
+    k8s-keystone-auth | openstack-cloud-controller-manager | cinder-csi-plugin) "$b" --help >/dev/null 2>&1 && cat "$stamps/$1" 2>/dev/null || echo "built from $(bin_source "$1")" ;;
   esac
 }
 
@@ -306,20 +320,46 @@ build_helm() {
   install_bins helm
 }
 
-# --- k8s-keystone-auth: a throwaway main module requires cloud-provider-openstack and builds its command ----------
-build_keystone-auth() {
-  local ver=v$CPO_VERSION
-  begin keystone-auth
-  say "k8s-keystone-auth $ver: building from k8s.io/cloud-provider-openstack@$ver"
+# --- cloud-provider-openstack: k8s-keystone-auth, the cloud controller and the Cinder CSI plugin, in one go build in
+# a copy of the module (its go.mod replaces the Kubernetes staging modules the cloud controller imports) ------------
+build_cloud-provider-openstack() { # binaries
+  local ver=v$CPO_VERSION pkgs=() b
+  begin cloud-provider-openstack
+  say "cloud-provider-openstack $ver: building $* from k8s.io/cloud-provider-openstack@$ver"
   need_on_proxy "k8s.io/cloud-provider-openstack@$ver"
-  module_dir k8s.io/cloud-provider-openstack "$ver" >/dev/null
-  mkdir -p "$work/wrapper"; cd "$work/wrapper"
-  quiet go mod init osk.local/keystone-auth
-  go mod edit -require="k8s.io/cloud-provider-openstack@$ver"
-  quiet go build -mod=mod -trimpath -ldflags "-s -w -X k8s.io/cloud-provider-openstack/pkg/version.Version=$ver" -o "$out/k8s-keystone-auth" k8s.io/cloud-provider-openstack/cmd/k8s-keystone-auth
+  module_src k8s.io/cloud-provider-openstack "$ver" "$work/cpo"
+  cd "$work/cpo"
+  for b in "$@"; do pkgs+=("./cmd/$b"); done
+  quiet go build -mod=mod -trimpath -ldflags "-s -w -X k8s.io/cloud-provider-openstack/pkg/version.Version=$ver" -o "$out/" "${pkgs[@]}"
   cd "$root"
-  install_bins k8s-keystone-auth
+  install_bins "$@"
 }
+
+# --- the CSI sidecars: each from a copy of its module, as its Makefile builds it (the version stamped in main) ----
+build_csi-sidecars() { # binaries
+  begin csi-sidecars
+  need_on_proxy "$(bin_source csi-provisioner)" "$(bin_source csi-snapshotter)" "github.com/kubernetes-csi/external-snapshotter/client/v8@$(client_version)"
+  local b mv src
+  for b in "$@"; do
+    mv=$(bin_source "$b") src=$work/$(tr '/@' '__' <<<"$(bin_source "$b")")
+    say "$b: building from $mv"
+    if [ ! -d "$src" ]; then # csi-snapshotter and snapshot-controller share one copy
+      module_src "${mv%@*}" "${mv#*@}" "$src"
+      # The zip holds only vendor/modules.txt: build from the proxy. The snapshotter's client module is replaced
+      # by ./client, which the zip leaves out (a module of its own): require its published copy instead.
+      rm -rf "$src/vendor"
+      if grep -q 'external-snapshotter/client/v8 => ./client' "$src/go.mod"; then
+        (cd "$src" && go mod edit -dropreplace=github.com/kubernetes-csi/external-snapshotter/client/v8 -require="github.com/kubernetes-csi/external-snapshotter/client/v8@$(client_version)")
+      fi
+    fi
+    cd "$src"
+    quiet go build -mod=mod -trimpath -ldflags "-s -w -X main.version=${mv#*@}" -o "$out/$b" "./cmd/$b"
+    cd "$root"
+  done
+  install_bins "$@"
+}
+# The client module release the snapshotter's go.mod names (its CRDs are what the tenant add-ons install).
+client_version() { local d; d=$(module_dir github.com/kubernetes-csi/external-snapshotter/v8 "v$CSI_SNAPSHOTTER_VERSION"); sed -n 's#^[[:space:]]*github.com/kubernetes-csi/external-snapshotter/client/v8 \(v[^[:space:]]*\)$#\1#p' "$d/go.mod" | sed -n 1p; }
 
 # --- versitygw: an S3 gateway over a directory (the lab's shared state backend) ----------------------------------
 build_versitygw() {
@@ -338,7 +378,7 @@ build_versitygw() {
 # Progress and build times: tools/lib/progress.sh (the key names the binaries, kubeadm alone builds faster).
 . "$(cd "$(dirname "$0")" && pwd)/lib/progress.sh"
 timed() { OSK_PROGRESS_WATCH=${OSK_PROGRESS_WATCH:-$(go env GOMODCACHE)/cache/download} progress_run k8s-tools "k8s-tools:${1#build_}${2:+ ${*:2}}" "building ${1#build_}" "$@"; }
-todo_kube=() todo=() cached=()
+todo_kube=() todo_cpo=() todo_csi=() todo=() cached=()
 for b in "${wanted[@]}"; do
   have "$b" && { cached+=("$b"); continue; }
   case $b in
@@ -346,11 +386,14 @@ for b in "${wanted[@]}"; do
     etcd*) [[ " ${todo[*]} " == *" etcd "* ]] || todo+=(etcd) ;;
     kwok*) [[ " ${todo[*]} " == *" kwok "* ]] || todo+=(kwok) ;;
     helm) todo+=(helm) ;;
-    k8s-keystone-auth) todo+=(keystone-auth) ;;
+    k8s-keystone-auth | openstack-cloud-controller-manager | cinder-csi-plugin) todo_cpo+=("$b") ;;
+    csi-provisioner | csi-snapshotter | snapshot-controller) todo_csi+=("$b") ;;
     versitygw) todo+=(versitygw) ;;
   esac
 done
 if [ ${#todo_kube[@]} -gt 0 ]; then (timed build_kubernetes "${todo_kube[@]}"); fi
+if [ ${#todo_cpo[@]} -gt 0 ]; then (timed build_cloud-provider-openstack "${todo_cpo[@]}"); fi
+if [ ${#todo_csi[@]} -gt 0 ]; then (timed build_csi-sidecars "${todo_csi[@]}"); fi
 for p in ${todo[@]+"${todo[@]}"}; do (timed "build_$p"); done
 
 # Each built piece printed its versions; the cached ones must still run.

@@ -17,6 +17,8 @@ export interface KubeApi {
     get<T>(ref: ObjectRef): Promise<T | undefined>;
     /** Every object of a kind, in all namespaces. */
     list<T>(apiVersion: string, kind: string): Promise<T[]>;
+    /** The same for a kind the cluster may not serve (its CRD not installed): none when it does not. */
+    listIfServed<T>(apiVersion: string, kind: string): Promise<T[]>;
     /** Deletes the object and, first, what it owns (foreground); already gone is fine. */
     delete(ref: ObjectRef): Promise<void>;
 }
@@ -44,6 +46,15 @@ export function kubeApi(kubeconfig: string): KubeApi {
         },
         async list<T>(apiVersion: string, kind: string) {
             return (await objects.list(apiVersion, kind)).items as T[];
+        },
+        async listIfServed<T>(apiVersion: string, kind: string) {
+            try {
+                return (await objects.list(apiVersion, kind)).items as T[];
+            } catch (e) {
+                // The group's discovery document is missing (404), or the group has no such kind.
+                if (notFound(e) || /^Unrecognized API version and kind/.test((e as Error).message ?? "")) return [];
+                throw e;
+            }
         },
         async delete(ref: ObjectRef) {
             try {

@@ -1,11 +1,13 @@
 // What a cluster on OpenStack must give back before its instances, load balancer and network go: the cloud
 // controller's Octavia load balancers (ports and floating IPs in the tenant network; left behind they wedge the
-// network's deletion) and the CSI drivers' volume attachments. A resource whose delete does that, created after the
-// add-ons and depending on them, so `pulumi destroy` runs it while the controllers are still there to act.
+// network's deletion), the CSI drivers' snapshots, volumes and volume attachments. A resource whose delete does
+// that, created after the add-ons and depending on them, so `pulumi destroy` runs it while the controllers are
+// still there to act.
 //
-// Persistent data: a claim whose volume would be deleted with it (reclaim policy Delete) stops the drain, before
-// anything is touched, unless deleting volumes was allowed in config. Volumes of Retain classes are released and
-// kept in Cinder or Manila.
+// Persistent data: a claim whose volume would be deleted with it (reclaim policy Delete), or a VolumeSnapshot whose
+// Cinder snapshot would (deletion policy Delete), stops the drain before anything is touched, unless deleting
+// volumes was allowed in config. Volumes of Retain classes are released and kept in Cinder or Manila; so are
+// snapshots of Retain classes, and then their volume must be kept too: Cinder deletes no volume that has snapshots.
 import * as pulumi from "@pulumi/pulumi";
 import { OskResource } from "../provider/resource";
 import type { ResourceHandler } from "../provider/types";
@@ -35,6 +37,16 @@ export interface PodObject extends Meta {
 export interface ReplicaSetObject extends Meta {
     metadata: Meta["metadata"] & { ownerReferences?: OwnerRef[] };
 }
+export interface SnapshotObject extends Meta {
+    spec?: { source?: { persistentVolumeClaimName?: string } };
+    status?: { boundVolumeSnapshotContentName?: string };
+}
+export interface SnapshotContentObject extends Meta {
+    spec?: { deletionPolicy?: string };
+}
+
+/** The snapshot API (external-snapshotter's CRDs); a cluster without it has no snapshots to give back. */
+export const SNAPSHOT_API = "snapshot.storage.k8s.io/v1";
 
 /** Workload kinds the drain deletes whole (their controllers would otherwise recreate the pods and claims): API versions. */
 export const WORKLOAD_API_VERSIONS: Record<string, string> = {
@@ -59,7 +71,9 @@ export interface DrainPlan {
     workloads: (Ref & { kind: string })[];
     /** Pods mounting a claim that no workload owns: deleted so the volume can detach. */
     pods: Ref[];
-    /** Claims whose data would go with them; non-empty stops the drain unless volume deletion is allowed. */
+    /** Every VolumeSnapshot, deleted before the claims (Cinder deletes no volume with snapshots), with its content. */
+    snapshots: (Ref & { content?: string; deletionPolicy?: string })[];
+    /** What would lose data, `Kind namespace/name: why`; non-empty stops the drain before anything is touched. */
     blocked: string[];
 }
 
@@ -67,7 +81,15 @@ const ref = (o: Meta): Ref => ({ namespace: o.metadata.namespace ?? "default", n
 
 /** Decides what the drain deletes and whether it may; pure so the rules are tested without a cluster. */
 export function planDrain(
-    objs: { services: ServiceObject[]; claims: ClaimObject[]; volumes: VolumeObject[]; pods: PodObject[]; replicaSets?: ReplicaSetObject[] },
+    objs: {
+        services: ServiceObject[];
+        claims: ClaimObject[];
+        volumes: VolumeObject[];
+        pods: PodObject[];
+        replicaSets?: ReplicaSetObject[];
+        snapshots?: SnapshotObject[];
+        snapshotContents?: SnapshotContentObject[];
+    },
     allowVolumeDeletion: boolean,
 ): DrainPlan {
     const policy = new Map(objs.volumes.map((v) => [v.metadata.name, v.spec?.persistentVolumeReclaimPolicy]));
@@ -87,12 +109,27 @@ export function planDrain(
         if (owner) workloads.set(`${owner.kind}/${ns}/${owner.name}`, { kind: owner.kind, namespace: ns, name: owner.name });
         else pods.push(ref(p));
     }
+    const contentPolicy = new Map((objs.snapshotContents ?? []).map((c) => [c.metadata.name, c.spec?.deletionPolicy]));
+    const snapshots = (objs.snapshots ?? []).map((s) => {
+        const content = s.status?.boundVolumeSnapshotContentName;
+        return { ...ref(s), source: s.spec?.source?.persistentVolumeClaimName, content, deletionPolicy: content ? contentPolicy.get(content) : undefined };
+    });
+    const reclaim = new Map(claims.map((c) => [`${c.namespace}/${c.name}`, c.reclaimPolicy]));
+    const blocked = [
+        ...(allowVolumeDeletion ? [] : claims.filter((c) => c.reclaimPolicy === "Delete").map((c) => `PersistentVolumeClaim ${c.namespace}/${c.name}: its volume is deleted with it (reclaim policy Delete)`)),
+        ...(allowVolumeDeletion ? [] : snapshots.filter((s) => s.deletionPolicy === "Delete").map((s) => `VolumeSnapshot ${s.namespace}/${s.name}: its snapshot is deleted with it (deletion policy Delete)`)),
+        // Whatever is allowed: the kept snapshot would make the volume's deletion fail, and the drain wait forever.
+        ...snapshots
+            .filter((s) => s.deletionPolicy === "Retain" && s.source && reclaim.get(`${s.namespace}/${s.source}`) === "Delete")
+            .map((s) => `VolumeSnapshot ${s.namespace}/${s.name}: its snapshot is kept (deletion policy Retain), so Cinder cannot delete the volume of claim ${s.source} (reclaim policy Delete)`),
+    ];
     return {
         loadBalancers: objs.services.filter((s) => s.spec?.type === "LoadBalancer").map(ref),
         claims,
         workloads: [...workloads.values()],
         pods,
-        blocked: allowVolumeDeletion ? [] : claims.filter((c) => c.reclaimPolicy === "Delete").map((c) => `${c.namespace}/${c.name}`),
+        snapshots: snapshots.map(({ source: _source, ...s }) => s),
+        blocked,
     };
 }
 
@@ -122,6 +159,8 @@ export async function drainCluster(inputs: DrainInputs): Promise<void> {
             volumes: await api.list<VolumeObject>("v1", "PersistentVolume"),
             pods: await api.list<PodObject>("v1", "Pod"),
             replicaSets: await api.list<ReplicaSetObject>("apps/v1", "ReplicaSet"),
+            snapshots: await api.listIfServed<SnapshotObject>(SNAPSHOT_API, "VolumeSnapshot"),
+            snapshotContents: await api.listIfServed<SnapshotContentObject>(SNAPSHOT_API, "VolumeSnapshotContent"),
         };
     } catch (e) {
         throw new Error(
@@ -132,7 +171,7 @@ export async function drainCluster(inputs: DrainInputs): Promise<void> {
     const plan = planDrain(objs, inputs.allowVolumeDeletion);
     if (plan.blocked.length > 0) {
         throw new Error(
-            `not destroying: these claims' volumes would be deleted with them (reclaim policy Delete): ${plan.blocked.join(", ")}. ` +
+            `not destroying, data would be lost: ${plan.blocked.join("; ")}. ` +
                 "Back them up or move them to a Retain class, delete them yourself, or set osk:tenant.destroy.allowVolumeDeletion: true.",
         );
     }
@@ -156,6 +195,13 @@ export async function drainCluster(inputs: DrainInputs): Promise<void> {
     const holders = [...plan.workloads.map((w) => inNs(WORKLOAD_API_VERSIONS[w.kind], w.kind)(w)), ...plan.pods.map(inNs("v1", "Pod"))];
     for (const r of holders) await del(r);
     await waitGone(holders, "workloads holding volumes");
+    // Snapshots before their volumes: the snapshot controller and the driver's sidecar delete (or keep) each one in
+    // Cinder, and its VolumeSnapshotContent goes when that is done.
+    const snapshots = plan.snapshots.map(inNs(SNAPSHOT_API, "VolumeSnapshot"));
+    for (const r of snapshots) await del(r);
+    await waitGone(snapshots, "VolumeSnapshots");
+    const contents = plan.snapshots.filter((s) => s.content && s.deletionPolicy === "Delete").map((s) => ({ apiVersion: SNAPSHOT_API, kind: "VolumeSnapshotContent", name: s.content! }));
+    await waitGone(contents, "VolumeSnapshotContents");
     const claims = plan.claims.map(inNs("v1", "PersistentVolumeClaim"));
     for (const r of claims) await del(r);
     await waitGone(claims, "PersistentVolumeClaims");
@@ -190,7 +236,7 @@ export const ClusterDrainHandler: ResourceHandler<DrainInputs> = {
     },
 };
 
-/** Deletes LoadBalancer Services and volume claims when destroyed, waiting until the cloud side is given back. */
+/** Deletes LoadBalancer Services, volume snapshots and volume claims when destroyed, waiting until the cloud side is given back. */
 export class ClusterDrain extends OskResource {
     constructor(name: string, args: ClusterDrainArgs, opts?: pulumi.CustomResourceOptions) {
         super(

@@ -22,12 +22,17 @@ export const cinderStorageClassSchema = z.strictObject({
     name: dnsLabel,
     /** Cinder volume type. @default the cloud's default type */
     volumeType: z.string().min(1).optional(),
-    /** Availability zone. @default the cloud's default zone */
+    /** Availability zone the class's volumes are made in; the class then allows only that zone (its
+     * `allowedTopologies`), so claims bind without asking the nodes where they are. @default the cloud's default zone */
     availability: z.string().min(1).optional(),
     /** @default "Delete" */
     reclaimPolicy: z.enum(["Delete", "Retain"]).default("Delete"),
     /** @default false */
     default: z.boolean().default(false),
+    /** When a claim gets its volume: where its first pod lands (Cinder volumes are zonal, so the volume follows the
+     * pod's zone), or at once, in the class's zone (a cloud with one zone, or claims made before their pods).
+     * @default "WaitForFirstConsumer" */
+    volumeBindingMode: z.enum(["WaitForFirstConsumer", "Immediate"]).default("WaitForFirstConsumer"),
 });
 
 /** A VolumeSnapshotClass of the Cinder CSI driver (the snapshot API is installed when there is at least one). */

@@ -2,7 +2,8 @@
 // takes a Keystone project to a running tenant cluster. The lab's real OpenStack, started with its instance hosts,
 // boots a lab host for every instance Nova makes on the tenant network (the instance's name, fixed address and key
 // pair) and serves the Octavia VIP with HAProxy; the same converge then builds the tenant's kubeadm control plane over
-// SSH on those instances, behind that VIP, and k8s-keystone-auth in it. Keystone users then log in to that cluster
+// SSH on those instances, behind that VIP, and its add-ons: the cloud controller and the Cinder CSI driver against
+// the same OpenStack, and k8s-keystone-auth. Keystone users then log in to that cluster
 // with their tokens: the real apiserver asks the real webhook, which asks the real Keystone. Then the destroy gives
 // everything back in order: nothing left in OpenStack, Keystone or on a host.
 import { strict as assert } from "assert";
@@ -13,6 +14,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { tenantAddressPlan } from "../../components/tenant/addresses";
 import { webhookClusterIP } from "../../components/tenant/kubeadm";
+import { UNINITIALIZED_TAINT } from "../../components/tenant/addons/manifests";
 import { call, createUserWithRole, issueToken } from "../../tools/lib/keystone";
 import { pulumiRun, pulumiSync, type Workspace } from "../../tools/engine/workspace";
 import { binDir } from "../../tools/lab/lab";
@@ -129,16 +131,72 @@ describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant clu
         say(kubectl(["get", "nodes", "-o", "wide"]).trim().split("\n").join("\n      "));
     });
 
-    it("runs kube-proxy on every node and k8s-keystone-auth on two of them, behind the fixed ClusterIP the apiservers call", () => {
+    it("runs kube-proxy, the Cinder CSI node plugin on every node, the cloud controller on the masters, the CSI and snapshot controllers, k8s-keystone-auth on two nodes", () => {
         const nodes = plan.masters.length + plan.workers.length;
-        const proxy = JSON.parse(kubectl(["get", "daemonset", "kube-proxy", "-n", "kube-system", "-o", "json"]));
-        assert.equal(proxy.status.numberReady, nodes, "kube-proxy Ready on every node");
-        const auth = JSON.parse(kubectl(["get", "deployment", "k8s-keystone-auth", "-n", "kube-system", "-o", "json"]));
-        assert.equal(auth.status.readyReplicas, 2);
+        const ready = (kind: string, name: string) => JSON.parse(kubectl(["get", kind, name, "-n", "kube-system", "-o", "json"])).status;
+        assert.equal(ready("daemonset", "kube-proxy").numberReady, nodes, "kube-proxy Ready on every node");
+        assert.equal(ready("daemonset", "csi-cinder-nodeplugin").numberReady, nodes, "the Cinder node plugin on every node");
+        assert.equal(ready("daemonset", "openstack-cloud-controller-manager").numberReady, plan.masters.length, "the cloud controller on every master");
+        assert.equal(ready("deployment", "csi-cinder-controllerplugin").readyReplicas, 1);
+        assert.equal(ready("deployment", "snapshot-controller").readyReplicas, 1);
+        assert.equal(ready("deployment", "k8s-keystone-auth").readyReplicas, 2);
         const pods = JSON.parse(kubectl(["get", "pods", "-n", "kube-system", "-l", "app.kubernetes.io/name=k8s-keystone-auth", "-o", "json"])).items as { spec: { nodeName: string } }[];
         assert.equal(new Set(pods.map((p) => p.spec.nodeName)).size, 2, "the two replicas on different nodes");
         assert.equal(JSON.parse(kubectl(["get", "service", "k8s-keystone-auth", "-n", "kube-system", "-o", "json"])).spec.clusterIP, webhookClusterIP(t));
         say(kubectl(["get", "pods", "-n", "kube-system", "-o", "wide"]).trim().split("\n").join("\n      "));
+    });
+
+    it("has every node initialised by the cloud controller from Nova: provider ID, flavor, zone, the uninitialized taint gone", async () => {
+        const servers = new Map(
+            ((await admin.get("compute", `/servers/detail?all_tenants=1&project_id=${projectId}`)).servers as { id: string; name: string; flavor: { id: string }; "OS-EXT-AZ:availability_zone": string }[]).map((s) => [s.name, s]),
+        );
+        const flavors = new Map(((await admin.get("compute", "/flavors")).flavors as { id: string; name: string }[]).map((f) => [f.id, f.name]));
+        const nodes = JSON.parse(kubectl(["get", "nodes", "-o", "json"])).items as { metadata: { name: string; labels: Record<string, string> }; spec: { providerID?: string; taints?: { key: string }[] } }[];
+        for (const n of nodes) {
+            const server = servers.get(n.metadata.name);
+            assert.ok(server, `node ${n.metadata.name} is a Nova instance of the project`);
+            assert.equal(n.spec.providerID, `openstack:///${server.id}`, `${n.metadata.name}: the cloud controller's provider ID is the instance's`);
+            assert.ok(!(n.spec.taints ?? []).some((x) => x.key === UNINITIALIZED_TAINT), `${n.metadata.name}: no longer waits for the cloud controller`);
+            const flavor = flavors.get(server.flavor.id) ?? (server.flavor as { original_name?: string }).original_name;
+            assert.equal(n.metadata.labels["node.kubernetes.io/instance-type"], flavor, `${n.metadata.name}: its flavor`);
+            assert.equal(n.metadata.labels["topology.kubernetes.io/zone"], server["OS-EXT-AZ:availability_zone"], `${n.metadata.name}: its availability zone`);
+        }
+        say(kubectl(["get", "nodes", "-L", "node.kubernetes.io/instance-type,topology.kubernetes.io/zone", "-o", "custom-columns=NAME:.metadata.name,PROVIDER:.spec.providerID,FLAVOR:.metadata.labels.node\\.kubernetes\\.io/instance-type,ZONE:.metadata.labels.topology\\.kubernetes\\.io/zone"]).trim().split("\n").join("\n      "));
+    });
+
+    it("gives a claim a Cinder volume and a VolumeSnapshot a Cinder snapshot in the tenant's project, through the Cinder CSI driver", async () => {
+        const ns = "osk-e2e-storage";
+        const apply = (obj: unknown) => {
+            const file = join(tokens, "object.json");
+            writeFileSync(file, JSON.stringify(obj));
+            kubectl(["apply", "-f", file]);
+        };
+        apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+        // No class named: the tenant's default Cinder class.
+        apply({ apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data", namespace: ns }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } });
+        const claim = await admin.until("the claim Bound", async () => JSON.parse(kubectl(["get", "pvc", "data", "-n", ns, "-o", "json"])), (c) => c.status?.phase === "Bound");
+        assert.equal(claim.spec.storageClassName, "standard");
+        const pv = JSON.parse(kubectl(["get", "pv", claim.spec.volumeName, "-o", "json"]));
+        assert.equal(pv.spec.csi.driver, "cinder.csi.openstack.org");
+        const volumes = (await admin.get("volumev3", `/volumes/detail?all_tenants=1&project_id=${projectId}`)).volumes as { id: string; name: string; status: string; size: number; metadata: Record<string, string> }[];
+        const volume = volumes.find((v) => v.id === pv.spec.csi.volumeHandle);
+        assert.ok(volume, `Cinder has the volume ${pv.spec.csi.volumeHandle} in the tenant's project (it has: ${volumes.map((v) => v.id).join(", ")})`);
+        assert.equal(volume.name, pv.metadata.name);
+        assert.equal(volume.size, 1);
+        assert.equal(volume.status, "available");
+        assert.equal(volume.metadata["cinder.csi.openstack.org/cluster"], t.name, "tagged with the cluster it belongs to");
+
+        apply({ apiVersion: "snapshot.storage.k8s.io/v1", kind: "VolumeSnapshot", metadata: { name: "data-before-upgrade", namespace: ns }, spec: { source: { persistentVolumeClaimName: "data" } } });
+        const snap = await admin.until("the snapshot ready", async () => JSON.parse(kubectl(["get", "volumesnapshot", "data-before-upgrade", "-n", ns, "-o", "json"])), (x) => x.status?.readyToUse === true);
+        assert.equal(snap.spec.volumeSnapshotClassName, "standard", "the default snapshot class");
+        const content = JSON.parse(kubectl(["get", "volumesnapshotcontent", snap.status.boundVolumeSnapshotContentName, "-o", "json"]));
+        const snapshots = (await admin.get("volumev3", `/snapshots/detail?all_tenants=1&project_id=${projectId}`)).snapshots as { id: string; volume_id: string; status: string }[];
+        const cut = snapshots.find((x) => x.id === content.status.snapshotHandle);
+        assert.ok(cut, `Cinder has the snapshot ${content.status.snapshotHandle}`);
+        assert.equal(cut.volume_id, volume.id);
+        assert.equal(cut.status, "available");
+        say(`claim ${ns}/data -> Cinder volume ${volume.id} (${volume.status}); snapshot data-before-upgrade -> Cinder snapshot ${cut.id} (${cut.status})`);
+        // Both stay for the destroy: its drain must give them back before the cluster goes.
     });
 
     it("lets Keystone users in with their tokens through the VIP: a member lists pods only, another project is refused, the project's admin does everything", async () => {

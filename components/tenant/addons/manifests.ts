@@ -418,7 +418,7 @@ export function keystoneAuthManifests(ctx: AddonContext, o: KeystoneAuthOptions)
     ];
 }
 
-/** A StorageClass object from its spec; Cinder's bind where the pod lands (volumes are zonal). */
+/** A StorageClass object from its spec (Cinder's classes say when they bind; their schema defaults to where the pod lands). */
 export function storageClassManifest(sc: StorageClassSpec): K8sObject {
     return {
         apiVersion: "storage.k8s.io/v1",
@@ -427,7 +427,10 @@ export function storageClassManifest(sc: StorageClassSpec): K8sObject {
         provisioner: sc.provisioner,
         reclaimPolicy: sc.reclaimPolicy,
         allowVolumeExpansion: true,
-        volumeBindingMode: sc.provisioner === "cinder.csi.openstack.org" ? "WaitForFirstConsumer" : "Immediate",
+        volumeBindingMode: sc.volumeBindingMode ?? "Immediate",
+        ...(sc.allowedTopologies
+            ? { allowedTopologies: [{ matchLabelExpressions: Object.entries(sc.allowedTopologies).map(([key, values]) => ({ key, values })) }] }
+            : {}),
         parameters: sc.parameters,
     };
 }

@@ -47,7 +47,14 @@ export interface StorageClassSpec {
     reclaimPolicy: "Delete" | "Retain";
     isDefault: boolean;
     parameters: Record<string, string>;
+    /** @default "Immediate" (a share or a volume that is not zonal) */
+    volumeBindingMode?: "WaitForFirstConsumer" | "Immediate";
+    /** Where the class's volumes may be: topology key -> allowed values. @default anywhere */
+    allowedTopologies?: Record<string, string[]>;
 }
+
+/** The topology key the Cinder CSI driver reports a volume's and a node's availability zone under. */
+export const CINDER_ZONE_KEY = "topology.cinder.csi.openstack.org/zone";
 
 export function cinderStorageClasses(t: TenantClusterConfig): StorageClassSpec[] {
     return t.storage.cinderClasses.map((c) => ({
@@ -55,6 +62,10 @@ export function cinderStorageClasses(t: TenantClusterConfig): StorageClassSpec[]
         provisioner: CINDER_PROVISIONER,
         reclaimPolicy: c.reclaimPolicy,
         isDefault: c.default,
+        volumeBindingMode: c.volumeBindingMode,
+        // A zone-pinned class says so to the provisioner and the scheduler too: the volume is made there (without
+        // asking the nodes' zones first), and a pod of a WaitForFirstConsumer claim lands where it can attach.
+        ...(c.availability ? { allowedTopologies: { [CINDER_ZONE_KEY]: [c.availability] } } : {}),
         parameters: { ...(c.volumeType ? { type: c.volumeType } : {}), ...(c.availability ? { availability: c.availability } : {}) },
     }));
 }

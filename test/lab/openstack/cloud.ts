@@ -119,7 +119,7 @@ export const NOVA_2_64 = { "OpenStack-API-Version": "compute 2.64", "X-OpenStack
 export async function projectInventory(admin: Cloud, projectId: string): Promise<Record<string, string[]>> {
     const names = (items: { name?: string; id: string }[]) => items.map((i) => i.name || i.id).sort();
     const q = `project_id=${projectId}`;
-    const [networks, subnets, ports, routers, fips, groups, rules, servers, serverGroups, lbs, listeners, pools, monitors, members, volumes] = await Promise.all([
+    const [networks, subnets, ports, routers, fips, groups, rules, servers, serverGroups, lbs, listeners, pools, monitors, members, volumes, snapshots] = await Promise.all([
         admin.get("network", `/networks?${q}`).then((r) => names(r.networks)),
         admin.get("network", `/subnets?${q}`).then((r) => names(r.subnets)),
         admin.get("network", `/ports?${q}`).then((r) => names(r.ports)),
@@ -138,8 +138,9 @@ export async function projectInventory(admin: Cloud, projectId: string): Promise
         admin.get("load-balancer", `/lbaas/healthmonitors?${q}`).then((r) => names(r.healthmonitors)),
         admin.get("load-balancer", `/lbaas/pools?${q}`).then(async (r) => (await Promise.all(r.pools.map((p: { id: string }) => admin.get("load-balancer", `/lbaas/pools/${p.id}/members`).then((m) => names(m.members))))).flat()),
         admin.get("volumev3", `/volumes/detail?all_tenants=1&project_id=${projectId}`).then((r) => names(r.volumes)),
+        admin.get("volumev3", `/snapshots/detail?all_tenants=1&project_id=${projectId}`).then((r) => names(r.snapshots)),
     ]);
-    return { networks, subnets, ports, routers, floatingIps: fips, securityGroups: groups, securityGroupRules: rules, servers, serverGroups, loadBalancers: lbs, listeners, pools, monitors, members, volumes };
+    return { networks, subnets, ports, routers, floatingIps: fips, securityGroups: groups, securityGroupRules: rules, servers, serverGroups, loadBalancers: lbs, listeners, pools, monitors, members, volumes, snapshots };
 }
 
 /** The inventory's non-empty kinds only (what a clean project must show: nothing). */

@@ -32,7 +32,7 @@ describe("destroy-time drain of a tenant cluster", () => {
 
     it("stops before touching anything when a claim's volume would be deleted with it", () => {
         const plan = planDrain(objs, false);
-        assert.deepEqual(plan.blocked, ["shop/data-db-0"]);
+        assert.deepEqual(plan.blocked, ["PersistentVolumeClaim shop/data-db-0: its volume is deleted with it (reclaim policy Delete)"]);
     });
 
     it("with volume deletion allowed, deletes every claim and what mounts them (same namespace only)", () => {
@@ -48,6 +48,41 @@ describe("destroy-time drain of a tenant cluster", () => {
             { kind: "StatefulSet", namespace: "shop", name: "db" },
             { kind: "Deployment", namespace: "shop", name: "api" },
         ]);
+    });
+
+    describe("volume snapshots", () => {
+        const snap = (name: string, source: string, content?: string) => ({ metadata: { name, namespace: "shop" }, spec: { source: { persistentVolumeClaimName: source } }, status: content ? { boundVolumeSnapshotContentName: content } : {} });
+        const snapshots = [snap("nightly", "archive", "snapcontent-1"), snap("before-upgrade", "archive", "snapcontent-2"), snap("unbound", "archive")];
+        const snapshotContents = [
+            { metadata: { name: "snapcontent-1" }, spec: { deletionPolicy: "Delete" } },
+            { metadata: { name: "snapcontent-2" }, spec: { deletionPolicy: "Retain" } },
+        ];
+
+        it("are deleted with their contents' policies known, so the drain waits for the ones Cinder deletes", () => {
+            const plan = planDrain({ ...objs, snapshots, snapshotContents }, true);
+            assert.deepEqual(plan.snapshots, [
+                { namespace: "shop", name: "nightly", content: "snapcontent-1", deletionPolicy: "Delete" },
+                { namespace: "shop", name: "before-upgrade", content: "snapcontent-2", deletionPolicy: "Retain" },
+                { namespace: "shop", name: "unbound", content: undefined, deletionPolicy: undefined },
+            ]);
+            assert.deepEqual(plan.blocked, []);
+        });
+
+        it("whose Cinder snapshot goes with them stop the drain like a claim, unless volume deletion is allowed", () => {
+            const plan = planDrain({ ...objs, claims: [objs.claims[1]], snapshots, snapshotContents }, false);
+            assert.deepEqual(plan.blocked, ["VolumeSnapshot shop/nightly: its snapshot is deleted with it (deletion policy Delete)"]);
+        });
+
+        it("that keep their Cinder snapshot stop the drain when their claim's volume would be deleted: Cinder refuses that delete", () => {
+            const kept = [snap("before-upgrade", "data-db-0", "snapcontent-2")];
+            const plan = planDrain({ ...objs, snapshots: kept, snapshotContents }, true);
+            assert.equal(plan.blocked.length, 1);
+            assert.match(plan.blocked[0], /^VolumeSnapshot shop\/before-upgrade: .*Cinder cannot delete the volume of claim data-db-0/);
+        });
+
+        it("are none on a cluster without the snapshot API", () => {
+            assert.deepEqual(planDrain(objs, true).snapshots, []);
+        });
     });
 
     it("lets Retain volumes through without the flag: their data stays in Cinder", () => {

@@ -143,8 +143,25 @@ describe("tenant add-on manifests", () => {
         assert.equal(std.metadata.annotations["storageclass.kubernetes.io/is-default-class"], "true");
         assert.equal(retain.metadata.annotations, undefined);
         assert.equal(retain.reclaimPolicy, "Retain");
-        assert.equal(std.volumeBindingMode, "WaitForFirstConsumer");
+        assert.equal(std.volumeBindingMode, "WaitForFirstConsumer", "Cinder's default: the volume follows the pod's zone");
         assert.equal(std.allowVolumeExpansion, true);
         assert.deepEqual(std.parameters, { type: "ssd" });
+    });
+
+    it("a Cinder class may bind at once (one zone, or claims before their pods)", () => {
+        const t = model("prod").tenant;
+        if (!t.enabled) throw new Error("prod has a tenant");
+        const now = { ...t, storage: { ...t.storage, cinderClasses: [{ ...t.storage.cinderClasses[0], volumeBindingMode: "Immediate" as const }] } };
+        assert.equal((storageClassManifest(cinderStorageClasses(now)[0]) as any).volumeBindingMode, "Immediate");
+    });
+
+    it("a zone-pinned Cinder class allows only its zone, under the driver's topology key; an unpinned one allows anywhere", () => {
+        const t = model("prod").tenant;
+        if (!t.enabled) throw new Error("prod has a tenant");
+        const base = t.storage.cinderClasses[0];
+        const [pinned, anywhere] = cinderStorageClasses({ ...t, storage: { ...t.storage, cinderClasses: [{ ...base, availability: "az-2" }, { ...base, name: "any", availability: undefined }] } }).map(storageClassManifest) as any[];
+        assert.deepEqual(pinned.allowedTopologies, [{ matchLabelExpressions: [{ key: "topology.cinder.csi.openstack.org/zone", values: ["az-2"] }] }]);
+        assert.equal(pinned.parameters.availability, "az-2");
+        assert.equal(anywhere.allowedTopologies, undefined);
     });
 });

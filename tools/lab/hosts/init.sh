@@ -42,6 +42,10 @@ mount --bind "$here/systemctl" /usr/bin/systemctl
 # Where the systemctl stand-in finds the units, as this host sees them.
 echo "OSK_LAB_UNITS=$here/units" >/etc/default/osk-lab
 mount -t tmpfs -o mode=1777 tmpfs /tmp
+# As systemd makes a machine's mounts at boot: shared, so pods may take Bidirectional and HostToContainer mounts
+# (the CSI node plugins' /var/lib/kubelet and /dev). New peer groups inside this namespace: nothing of it reaches
+# the machine, whose mounts it stopped sharing with above.
+mount --make-rshared /
 
 stopping=0
 shutdown() {

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 import openstack
 
 CLOUD = "osk-lab"
-# Service name -> (type, path appended to http://127.0.0.1:<port>)
+# Service name -> (type, path appended to http://<address>:<port>)
 SERVICES = {
     "placement": [("placement", "")],
     "glance": [("image", "")],
@@ -91,10 +91,10 @@ def catalog(args):
     def service_and_endpoints(entry):
         name, (stype, path) = entry
         svc = find_or_create(ks, "/services", "service", {"type": stype}, {"name": name if stype not in ("block-storage",) else "cinder-block-storage", "type": stype, "enabled": True})
-        url = f"http://127.0.0.1:{ports[name]}{path}"
         existing = body(ks.get("/endpoints", params={"service_id": svc["id"]}), "endpoints")
         have = {e["interface"]: e for e in existing}
         for interface in ("public", "internal", "admin"):
+            url = f"http://{args.public_host if interface == 'public' else '127.0.0.1'}:{ports[name]}{path}"
             if interface in have and have[interface]["url"] == url:
                 continue
             if interface in have:
@@ -209,6 +209,7 @@ def main():
     c.add_argument("--keystone", required=True)
     c.add_argument("--region", required=True)
     c.add_argument("--ports", required=True)
+    c.add_argument("--public-host", default="127.0.0.1", help="address of the public endpoints (internal and admin stay on 127.0.0.1)")
     r = sub.add_parser("ready")
     r.add_argument("--computes", type=int, required=True)
     r.add_argument("--nova-conf", required=True)

@@ -21,7 +21,10 @@
 #   that also boots a lab host, tools/lab/hosts, for every instance with an address on the tenant network
 #   OSK_LAB_TENANT_GATEWAY, default 192.168.110.1/24, whose gateway is the bridge osk-tenant0 in the machine's
 #   namespace: the route a site has to its tenant networks), and Octavia the lab's amphora driver (HAProxy in a
-#   namespace holding the VIP, tools/lab/openstack/amphora.sh). The choice is kept in the state dir.
+#   namespace holding the VIP, tools/lab/openstack/amphora.sh). The choice is kept in the state dir. The APIs then
+#   also answer on that gateway's address, where the catalogue's public endpoints point: Keystone itself, the others
+#   through one HAProxy forwarding each port to 127.0.0.1 (api-gateway), so a tenant cluster's cloud controller and
+#   CSI driver, pods on the instances, reach them as a site's instances reach its public endpoints.
 # - Neutron's ML2 binds ports through the lab mechanism driver `osk_lab` (no agents, no Open vSwitch): ports get
 #   bound and ACTIVE, addresses, security groups, routers and floating IPs are real API objects, no packet flows.
 # - Octavia runs the amphora provider with its noop amphora/compute/volume/image drivers and the lab network
@@ -614,7 +617,22 @@ service_table() {
   echo "cinder-volume cinder.conf - cinder.cmd.volume"
 }
 
+# The APIs on the tenant network's gateway (with instance hosts): one TCP forward per port, to the API on 127.0.0.1.
+GATEWAY_PORTS=() # set by cmd_start: the ports the gateway forwards
+api_gateway_config() {
+  local port
+  printf 'global\n  maxconn 4096\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 15m\n  timeout server 15m\n'
+  for port in "${GATEWAY_PORTS[@]}"; do
+    printf 'listen api-%s\n  bind %s:%s\n  server api %s:%s\n' "$port" "${TENANT_GATEWAY%/*}" "$port" "$HOST" "$port"
+  done
+}
+
 start_services() {
+  if [ -n "$HOSTS_DIR" ]; then
+    api_gateway_config >"$ETC/api-gateway.cfg"
+    haproxy -c -q -f "$ETC/api-gateway.cfg" || die "HAProxy refuses $ETC/api-gateway.cfg"
+    launch api-gateway /usr/sbin/haproxy -W -db -f "$ETC/api-gateway.cfg"
+  fi
   # Placement is a WSGI application under uwsgi, not an oslo daemon.
   launch placement /usr/bin/uwsgi-core --plugins python3 --http-socket "$HOST:$P_PLACEMENT" \
     --wsgi-file /usr/bin/placement-api --env "OS_PLACEMENT_CONFIG_DIR=$ETC/placement" --master --processes 1 \
@@ -638,6 +656,7 @@ wait_services() { # until every API answers, failing early when its daemon died
   while read -r name _ port _; do
     [ "$port" = - ] || wait_for "$name" 180 http_answers "http://$HOST:$port/"
   done < <(service_table)
+  for port in ${GATEWAY_PORTS[@]+"${GATEWAY_PORTS[@]}"}; do wait_for api-gateway 30 http_answers "http://${TENANT_GATEWAY%/*}:$port/"; done
 }
 
 admin_py() { # bootstrap.py as the lab's admin
@@ -696,7 +715,12 @@ cmd_start() {
   wait_for rabbitmq 120 rabbit_ready
 
   t=$(now)
-  admin_py catalog --keystone "$KS/v3" --region "$REGION" --ports "placement=$P_PLACEMENT,glance=$P_GLANCE,nova=$P_NOVA,neutron=$P_NEUTRON,octavia=$P_OCTAVIA,cinder=$P_CINDER" \
+  local ports="placement=$P_PLACEMENT,glance=$P_GLANCE,nova=$P_NOVA,neutron=$P_NEUTRON,octavia=$P_OCTAVIA,cinder=$P_CINDER" public=()
+  if [ -n "$HOSTS_DIR" ]; then
+    GATEWAY_PORTS=("$P_PLACEMENT" "$P_GLANCE" "$P_NOVA" "$P_NEUTRON" "$P_OCTAVIA" "$P_CINDER")
+    public=(--public-host "${TENANT_GATEWAY%/*}")
+  fi
+  admin_py catalog --keystone "$KS/v3" --region "$REGION" --ports "$ports" ${public[@]+"${public[@]}"} \
     >>"$LOGS/bootstrap.log" 2>&1 || die "registering the catalogue failed; see $LOGS/bootstrap.log"
   say "catalogue and service users: $(since "$t") s"
 

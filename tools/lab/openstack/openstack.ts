@@ -93,13 +93,15 @@ export const instanceHostsDir = (dir: string) => join(dir, "instance-hosts");
  * `instanceHosts`, Nova boots a lab host for every instance on INSTANCE_HOSTS_GATEWAY's network and Octavia serves
  * the VIPs there (tools/lab/openstack/openstack.sh).
  */
-export function startOpenStack(dir: string, fixtures: OpenStackFixtures = stackFixtures(), options: { instanceHosts?: boolean; computes?: number } = {}): StartFigures {
+export function startOpenStack(dir: string, fixtures: OpenStackFixtures = stackFixtures(), options: { instanceHosts?: boolean; computes?: number; images?: string } = {}): StartFigures {
     const t0 = Date.now();
     sh([join(HERE, "install.sh")], "installing the lab's OpenStack");
     const t1 = Date.now();
     const env: Record<string, string> = {
         ...(options.instanceHosts ? { OSK_LAB_INSTANCE_HOSTS: instanceHostsDir(dir), OSK_LAB_TENANT_GATEWAY: INSTANCE_HOSTS_GATEWAY } : {}),
         ...(options.computes ? { OSK_LAB_COMPUTES: String(options.computes) } : {}),
+        // The image tars the instance hosts import (tools/lab/hosts/images.sh's directory). @default images.sh's own
+        ...(options.images ? { OSK_LAB_IMAGES: options.images } : {}),
     };
     const log = sh([join(HERE, "openstack.sh"), "start", dir], "starting the lab's OpenStack", env);
     const t2 = Date.now();

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { homedir } from "os";
 import { join } from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { addonImages } from "../../../components/tenant/addons/images";
 import { tenantAddressPlan } from "../../../components/tenant/addresses";
 import { pulumiRun, pulumiSync, writeKubeconfigOutput, type RunOutput, type Workspace } from "../../engine/workspace";
 import { createUserWithRole, issueToken } from "../../lib/keystone";
@@ -29,13 +30,19 @@ export function tenantE2ePaths(base: string) {
 export function startTenantE2e(base: string): { ws: Workspace; startSeconds: number; phases: string[] } {
     const p = tenantE2ePaths(base);
     const t0 = Date.now();
-    // What the instance hosts boot with (cached; on a cold machine this builds, or waits for another part's build).
-    labRun("bash", ["tools/k8s-tools.sh", "kubeadm", "kubernetes", "etcd", "kubelet", "kube-proxy", "keystone-auth"], process.env, "inherit");
-    labRun("bash", ["tools/lab/hosts/images.sh"], process.env, "inherit");
+    // What the instance hosts boot with (cached; on a cold machine this builds, or waits for another part's build):
+    // the control plane's binaries and images, and the images of the add-ons this tenant switches on.
+    labRun("bash", ["tools/k8s-tools.sh", "kubeadm", "kubernetes", "etcd", "kubelet", "kube-proxy", "keystone-auth", "cloud-controller", "cinder-csi", "csi-sidecars"], process.env, "inherit");
+    const images = labRun("bash", ["tools/lab/hosts/images.sh", ...tenantAddonImageRefs()], process.env, "inherit").trim();
     // Four hypervisors: the masters' hard anti-affinity needs three, one more spares the scheduler's retries.
-    const figures = startOpenStack(p.openstack, undefined, { instanceHosts: true, computes: 4 });
+    const figures = startOpenStack(p.openstack, undefined, { instanceHosts: true, computes: 4, images });
     const ws = tenantWorkspace(p.engine, openstackAdmin(p.openstack).password, TENANT_E2E_STACK, true);
     return { ws, startSeconds: (Date.now() - t0) / 1000, phases: figures.phases };
+}
+
+/** The images the e2e tenant's add-ons pull, as its manifests name them (the lab's hosts get them preloaded). */
+export function tenantAddonImageRefs(): string[] {
+    return [...new Set(addonImages(tenantOf(TENANT_E2E_STACK_FILE), undefined).map((i) => i.pulled))];
 }
 
 /** `pulumi up` of the e2e stack, its log kept, with the time each layer took (from its progress as it came). */
@@ -93,10 +100,14 @@ async function up(): Promise<void> {
     const login = await keystoneLogin(ws, BASE, t.project, kubeconfig);
     console.log(`
 OSK lab tenant is up: Keystone project ${t.project}, its network, instances and Octavia load balancer in the lab's
-OpenStack, and a kubeadm cluster on those instances (lab hosts) behind the VIP ${plan.apiVip}.
+OpenStack, and a kubeadm cluster on those instances (lab hosts) behind the VIP ${plan.apiVip}, with the cloud
+controller and the Cinder CSI driver working against that OpenStack.
 
 Where to look:
   tenant cluster   kubectl --kubeconfig ${kubeconfig} get nodes -o wide
+  its storage      kubectl --kubeconfig ${kubeconfig} get storageclass,volumesnapshotclass
+                   (a claim of the default class gets a Cinder volume in ${t.project}; see it with the openstack
+                   command below and "volume list --all-projects")
   the cloud        OS_CLIENT_CONFIG_FILE=${join(p.openstack, "keystone", "clouds.yaml")} openstack --os-cloud osk-lab server list --all-projects
   an instance      ssh -i ${join(p.engine, "ssh-key")} root@${plan.masters[0].address}
   instance hosts   ${join(instanceHostsDir(p.openstack), "hosts")}

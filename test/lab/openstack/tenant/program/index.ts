@@ -4,8 +4,8 @@
 // - `labTenant:bootstrap: true` (the lab OpenStack started with its instance hosts, whose Nova boots a lab host for
 //   every instance): OSK's TenantCluster itself, as stacks/compose.ts builds it, with the same name: the identity,
 //   the key pair from the stack's public key, network, instances and Octavia load balancer, the kubeadm control plane
-//   over SSH on those instances behind the VIP, the in-cluster add-ons (k8s-keystone-auth with its certificate,
-//   policy and sync) and the drain.
+//   over SSH on those instances behind the VIP, the in-cluster add-ons (the cloud controller, the Cinder CSI driver
+//   with its StorageClass and snapshot class, k8s-keystone-auth with its certificate, policy and sync) and the drain.
 // - otherwise (nothing boots): the OpenStack side only, TenantIdentity and TenantInfrastructure, as TenantCluster
 //   names them; the tenant's own credential makes the key pair first.
 // Nothing here changes what the components do.
@@ -16,6 +16,7 @@ import { tenantCloudsYaml } from "../../../../../components/tenant/clouds";
 import { applicationCredentialProviderArgs, TenantIdentity } from "../../../../../components/tenant/identity";
 import { TenantInfrastructure } from "../../../../../components/tenant/infrastructure";
 import { tenantSchema, type TenantConfig } from "../../../../../stacks/config/schema";
+import { tenantSnapshotCrds } from "../../../../../stacks/snapshots";
 
 const config = new pulumi.Config("osk");
 const parsed = tenantSchema.safeParse(config.requireObject("tenant"));
@@ -38,6 +39,7 @@ function bootstrapped() {
         connection,
         region: cloud.region,
         sshPrivateKey: lab.requireSecret("sshPrivateKey"),
+        snapshotCrds: tenantSnapshotCrds(cluster.storage.snapshotClasses),
     });
     return {
         projectId: tenant.projectId,
@@ -47,6 +49,8 @@ function bootstrapped() {
         kubeconfig: tenant.kubeconfig,
         apiVip: tenant.apiVip,
         webhookUrl: tenant.webhookUrl,
+        storageClasses: tenant.storageClasses,
+        snapshotClasses: tenant.snapshotClasses,
     };
 }
 
