@@ -528,7 +528,7 @@ describe("the lab (real Kubernetes API, kwok nodes, real Keystone)", function ()
         const withoutClaims = json(["get", "statefulsets", "-A"]).items.filter((x) => !x.spec.volumeClaimTemplates?.length).map((x) => `${x.metadata.namespace}/${x.metadata.name}`);
         assert.ok(before.length > withoutClaims.length, "the platform has StatefulSets holding claims");
 
-        await assert.rejects(drainCluster({ kubeconfig, allowVolumeDeletion: false, timeoutSeconds: 60 }), /not destroying: .*osk-drain-check\/data/);
+        await assert.rejects(drainCluster({ kubeconfig, allowVolumeDeletion: false, timeoutSeconds: 60 }), /not destroying, data would be lost: PersistentVolumeClaim osk-drain-check\/data: its volume is deleted with it/);
         assert.equal(json(["get", "services", "-n", ns, "--field-selector", "metadata.name=web"]).items.length, 1, "a refused drain touches nothing");
         assert.deepEqual(statefulSets(), before);
 
