@@ -131,15 +131,18 @@ describe("Kubernetes on OpenStack end to end: a Keystone project to a tenant clu
         say(kubectl(["get", "nodes", "-o", "wide"]).trim().split("\n").join("\n      "));
     });
 
-    it("runs kube-proxy, the Cinder CSI node plugin on every node, the cloud controller on the masters, the CSI and snapshot controllers, k8s-keystone-auth on two nodes", () => {
+    it("runs kube-proxy, the Cinder CSI node plugin on every node, the cloud controller on the masters, the CSI and snapshot controllers, k8s-keystone-auth on two nodes", async () => {
         const nodes = plan.masters.length + plan.workers.length;
-        const ready = (kind: string, name: string) => JSON.parse(kubectl(["get", kind, name, "-n", "kube-system", "-o", "json"])).status;
-        assert.equal(ready("daemonset", "kube-proxy").numberReady, nodes, "kube-proxy Ready on every node");
-        assert.equal(ready("daemonset", "csi-cinder-nodeplugin").numberReady, nodes, "the Cinder node plugin on every node");
-        assert.equal(ready("daemonset", "openstack-cloud-controller-manager").numberReady, plan.masters.length, "the cloud controller on every master");
-        assert.equal(ready("deployment", "csi-cinder-controllerplugin").readyReplicas, 1);
-        assert.equal(ready("deployment", "snapshot-controller").readyReplicas, 1);
-        assert.equal(ready("deployment", "k8s-keystone-auth").readyReplicas, 2);
+        // The last node joined moments ago: its DaemonSet pods may still be starting (the converge waits for OSK's
+        // own workloads, not for kubeadm's kube-proxy on every node).
+        const ready = (kind: string, name: string, field: string, want: number) =>
+            admin.until(`${kind} ${name}: ${field} ${want}`, async () => JSON.parse(kubectl(["get", kind, name, "-n", "kube-system", "-o", "json"])).status?.[field], (n) => n === want, 120);
+        await ready("daemonset", "kube-proxy", "numberReady", nodes);
+        await ready("daemonset", "csi-cinder-nodeplugin", "numberReady", nodes);
+        await ready("daemonset", "openstack-cloud-controller-manager", "numberReady", plan.masters.length);
+        await ready("deployment", "csi-cinder-controllerplugin", "readyReplicas", 1);
+        await ready("deployment", "snapshot-controller", "readyReplicas", 1);
+        await ready("deployment", "k8s-keystone-auth", "readyReplicas", 2);
         const pods = JSON.parse(kubectl(["get", "pods", "-n", "kube-system", "-l", "app.kubernetes.io/name=k8s-keystone-auth", "-o", "json"])).items as { spec: { nodeName: string } }[];
         assert.equal(new Set(pods.map((p) => p.spec.nodeName)).size, 2, "the two replicas on different nodes");
         assert.equal(JSON.parse(kubectl(["get", "service", "k8s-keystone-auth", "-n", "kube-system", "-o", "json"])).spec.clusterIP, webhookClusterIP(t));
